@@ -1,0 +1,93 @@
+/* inet-priority.c - priorities as real per-thread scheduling.
+ *
+ *   BACKGROUND  SCHED_IDLE (nice 19 shown)      yields after each event
+ *   LOW         SCHED_BATCH, nice 10            yields after each event
+ *   NORMAL      SCHED_BATCH, nice 0
+ *   HIGH        SCHED_OTHER, nice -5            needs CAP_SYS_NICE
+ *   CRITICAL    SCHED_OTHER, nice -10           needs CAP_SYS_NICE
+ *
+ * Up to NORMAL the policy is SCHED_BATCH: the same share of the CPU as
+ * SCHED_OTHER at that nice value, but a waking session does not preempt the
+ * one running. With hundreds of session threads on a core that halves the
+ * wake-up cost (measured with the echo benchmark, see tests/bench/README).
+ * HIGH and CRITICAL keep wake-up preemption: responsiveness is what they
+ * ask for. Linux lets an unprivileged thread lower its priority but not
+ * raise it again; a raise that the kernel refuses falls back to NORMAL.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "inet-priority-private.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <sys/resource.h>
+
+typedef struct
+{
+  int policy;
+  int nice;
+} Mapping;
+
+static const Mapping mappings[] = {
+  [INET_PRIORITY_BACKGROUND] = { SCHED_IDLE, 19 },
+  [INET_PRIORITY_LOW] = { SCHED_BATCH, 10 },
+  [INET_PRIORITY_NORMAL] = { SCHED_BATCH, 0 },
+  [INET_PRIORITY_HIGH] = { SCHED_OTHER, -5 },
+  [INET_PRIORITY_CRITICAL] = { SCHED_OTHER, -10 },
+};
+
+bool
+inet__priority_valid (UINT priority)
+{
+  return priority <= INET_PRIORITY_CRITICAL;
+}
+
+bool
+inet__priority_yields (UINT priority)
+{
+  return priority <= INET_PRIORITY_LOW;
+}
+
+static int
+set_mapping (pid_t tid, const Mapping *m)
+{
+  struct sched_param param = { 0 };
+  int current_nice;
+
+  errno = 0;
+  current_nice = getpriority (PRIO_PROCESS, (id_t) tid);
+  if (current_nice == -1 && errno != 0)
+    return errno;
+  /* Lower the nice value first when leaving SCHED_IDLE would need it, and
+   * set the policy before a raise so a refused raise changes nothing. */
+  if (sched_setscheduler (tid, m->policy, &param) != 0)
+    return errno;
+  if (current_nice != m->nice && setpriority (PRIO_PROCESS, (id_t) tid, m->nice) != 0)
+    return errno;
+  return 0;
+}
+
+DWORD
+inet__priority_apply (pid_t tid, UINT priority, UINT *effective)
+{
+  int err;
+
+  if (!inet__priority_valid (priority))
+    return WSAEINVAL;
+  err = set_mapping (tid, &mappings[priority]);
+  if (err == 0)
+    {
+      *effective = priority;
+      return 0;
+    }
+  if ((err == EPERM || err == EACCES) && priority > INET_PRIORITY_NORMAL)
+    {
+      err = set_mapping (tid, &mappings[INET_PRIORITY_NORMAL]);
+      if (err == 0)
+        {
+          *effective = INET_PRIORITY_NORMAL;
+          return INET_ERROR_PRIORITY_DEGRADED;
+        }
+    }
+  return (err == EPERM || err == EACCES) ? WSAEACCES : (err == ESRCH ? WSAENOTSOCK : WSAEINVAL);
+}
