@@ -68,7 +68,7 @@ chunk_free (gpointer data)
 }
 
 char *
-ic_traffic_format_text (const guint8 *data,
+ic_traffic_view_format_text (const guint8 *data,
                         gsize         length)
 {
   GString *out = g_string_sized_new (length + 16);
@@ -101,7 +101,7 @@ ic_traffic_format_text (const guint8 *data,
 }
 
 char *
-ic_traffic_format_hex (const guint8 *data,
+ic_traffic_view_format_hex (const guint8 *data,
                        gsize         length)
 {
   GString *out = g_string_sized_new (length * 4 + 16);
@@ -175,8 +175,8 @@ render_chunk (IcTrafficView *self,
     gtk_text_buffer_insert (buffer, &end, "\n", 1);
   gtk_text_buffer_insert_with_tags_by_name (buffer, &end, header, -1,
                                             chunk->incoming ? "header-in" : "header-out", NULL);
-  body = self->mode == IC_TRAFFIC_VIEW_HEX ? ic_traffic_format_hex (data, length)
-                                           : ic_traffic_format_text (data, length);
+  body = self->mode == IC_TRAFFIC_VIEW_HEX ? ic_traffic_view_format_hex (data, length)
+                                           : ic_traffic_view_format_text (data, length);
   gtk_text_buffer_insert_with_tags_by_name (buffer, &end, body, -1,
                                             chunk->incoming ? "in" : "out", NULL);
 }

@@ -42,8 +42,8 @@ void ic_traffic_view_set_can_send (IcTrafficView *self, gboolean can_send);
 char *ic_traffic_view_dup_text (IcTrafficView *self);
 
 /* Formatting helpers (exposed for tests). */
-char *ic_traffic_format_text (const guint8 *data, gsize length);
-char *ic_traffic_format_hex (const guint8 *data, gsize length);
+char *ic_traffic_view_format_text (const guint8 *data, gsize length);
+char *ic_traffic_view_format_hex (const guint8 *data, gsize length);
 /* Parses the send box: text (with the line ending appended) or hex. */
 GBytes *ic_traffic_parse_input (const char *text, gboolean hex, const char *line_ending,
                                 GError **error);
