@@ -84,10 +84,11 @@ read_direct (InetCall *call, BYTE *buffer, size_t len, bool wait)
             }
           continue;
         }
-      if (session->tls != NULL)
+      if (inet__session_secure (session))
         {
           pthread_mutex_lock (&session->tls_mutex);
-          n = inet__tls_read (session->tls, buffer, allowance, &error);
+          n = session->tls != NULL ? inet__tls_read (session->tls, buffer, allowance, &error)
+                                   : INET_TLS_CLOSED;
           pthread_mutex_unlock (&session->tls_mutex);
           if (n == INET_TLS_WANT_WRITE)
             wait_for = POLLOUT;
@@ -276,7 +277,7 @@ InetPeek (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
                        : session->rbuf_end - session->rbuf_start;
   pthread_mutex_unlock (&session->mutex);
 
-  if (n == 0 && session->tls == NULL)
+  if (n == 0 && !inet__session_secure (session))
     {
       /* nothing read ahead: what the kernel holds comes next */
       if (lpBuffer == NULL)
@@ -293,7 +294,7 @@ InetPeek (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
           n = got > 0 ? (size_t) got : 0;
         }
     }
-  else if (n == 0 && session->tls != NULL && lpBuffer == NULL)
+  else if (n == 0 && lpBuffer == NULL)
     {
       pthread_mutex_lock (&session->tls_mutex);
       if (session->tls != NULL)
@@ -330,7 +331,7 @@ InetIsReadable (SOCKET hClient, DWORD dwTimeout)
           readable = TRUE;
           break;
         }
-      if (session->tls != NULL)
+      if (inet__session_secure (session))
         {
           pthread_mutex_lock (&session->tls_mutex);
           tls_pending = session->tls != NULL && inet__tls_pending (session->tls) > 0;
@@ -466,7 +467,7 @@ send_some (InetSession *session, const BYTE *data, size_t len, bool *again, shor
   *again = false;
   *need = POLLOUT;
   *error = 0;
-  if (session->tls != NULL)
+  if (inet__session_secure (session))
     {
       pthread_mutex_lock (&session->tls_mutex);
       n = session->tls != NULL ? inet__tls_write (session->tls, data, len, error) : INET_TLS_ERROR;

@@ -101,6 +101,14 @@ struct InetSession
   int family;
 };
 
+/* A TLS session (fixed for its life; the InetTlsSession itself is read and
+ * changed only under tls_mutex). */
+static inline bool
+inet__session_secure (const InetSession *session)
+{
+  return session->server->tls != NULL;
+}
+
 /* inet-session.c */
 InetSession *inet__session_new (InetServer *server, int fd, const struct sockaddr_storage *peer,
                                 socklen_t peer_length);

@@ -370,7 +370,7 @@ read_some (InetSession *session, size_t len, bool *again, bool *want_write, DWOR
   *again = false;
   *want_write = false;
   *error = 0;
-  if (session->tls != NULL)
+  if (inet__session_secure (session))
     {
       pthread_mutex_lock (&session->tls_mutex);
       n = inet__tls_read (session->tls, session->rbuf, len, error);
@@ -451,7 +451,7 @@ can_block_in_recv (InetSession *session, unsigned flags)
 {
   InetServer *server = session->server;
 
-  return session->tls == NULL && poke_signal != 0 && (flags & SESSION_READ_ARMED)
+  return !inet__session_secure (session) && poke_signal != 0 && (flags & SESSION_READ_ARMED)
          && !(flags & SLOW_PATH_FLAGS) && !atomic_load (&server->pause_io)
          && inet__session_read_limit (session) == 0
          && atomic_load_explicit (&server->total_read_limit, memory_order_relaxed) == 0;
@@ -511,7 +511,7 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
       allowance = inet__session_read_allowance (session, SESSION_READ_BUFFER, &rate_wait);
       want_read = allowance > 0; /* else wait for the bucket to refill */
     }
-  if (want_read && session->tls != NULL)
+  if (want_read && inet__session_secure (session))
     {
       pthread_mutex_lock (&session->tls_mutex);
       tls_pending = inet__tls_pending (session->tls) > 0;
@@ -675,8 +675,10 @@ handshake (InetSession *session)
                           sizeof detail, info);
   pthread_mutex_lock (&session->mutex);
   session->tls_info = info;
-  session->tls = tls;
   pthread_mutex_unlock (&session->mutex);
+  pthread_mutex_lock (&session->tls_mutex);
+  session->tls = tls;
+  pthread_mutex_unlock (&session->tls_mutex);
   if (tls != NULL)
     return true;
 
