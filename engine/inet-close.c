@@ -136,11 +136,12 @@ inet__close_session_socket (InetSession *session)
   /* A socket we close first lingers in FIN_WAIT/TIME_WAIT on the server's
    * port; without SO_REUSEADDR of its own it blocks the re-bind of
    * InetServerRestart (REUSEADDR forced) even when the listener lacked it. */
-  {
-    int one = 1;
+  if (!(session->server->options & INET_OPTION_REUSEADDR)) /* else inherited */
+    {
+      int one = 1;
 
-    setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  }
+      setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    }
   close (fd);
 }
 
