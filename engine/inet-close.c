@@ -90,10 +90,11 @@ inet__close_session_socket (InetSession *session)
     }
   else
     {
-      if (session->tls != NULL)
+      if (inet__session_secure (session))
         {
           pthread_mutex_lock (&session->tls_mutex);
-          inet__tls_close_notify (session->tls);
+          if (session->tls != NULL)
+            inet__tls_close_notify (session->tls);
           pthread_mutex_unlock (&session->tls_mutex);
         }
       if (linger > 0)
@@ -132,6 +133,15 @@ inet__close_session_socket (InetSession *session)
       session->tls = NULL;
     }
   pthread_mutex_unlock (&session->tls_mutex);
+  /* A socket we close first lingers in FIN_WAIT/TIME_WAIT on the server's
+   * port; without SO_REUSEADDR of its own it blocks the re-bind of
+   * InetServerRestart (REUSEADDR forced) even when the listener lacked it. */
+  if (!(session->server->options & INET_OPTION_REUSEADDR)) /* else inherited */
+    {
+      int one = 1;
+
+      setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    }
   close (fd);
 }
 
@@ -292,10 +302,11 @@ InetShutdown (SOCKET hClient, INT nHow)
     }
   if (!inet__call_begin (hClient, &call))
     return INET_ERROR;
-  if ((add & SESSION_SHUT_WRITE) && call.session->tls != NULL)
+  if ((add & SESSION_SHUT_WRITE) && inet__session_secure (call.session))
     {
       pthread_mutex_lock (&call.session->tls_mutex);
-      inet__tls_close_notify (call.session->tls);
+      if (call.session->tls != NULL)
+        inet__tls_close_notify (call.session->tls);
       pthread_mutex_unlock (&call.session->tls_mutex);
     }
   /* writes wait for each other; a shutdown must not cut one in half */
