@@ -14,7 +14,6 @@
 
 G_BEGIN_DECLS
 
-typedef struct _IcTrafficRing IcTrafficRing; /* private: a client's captured traffic */
 
 typedef struct
 {

@@ -21,6 +21,7 @@ typedef struct _IcServer       IcServer;
 typedef struct _IcServerList   IcServerList;
 typedef struct _IcStatsHistory IcStatsHistory;
 typedef struct _IcTranscript   IcTranscript;
+typedef struct _IcTrafficRing  IcTrafficRing;  /* private: a client's captured traffic */
 
 /* What happened. The engine's events (INET_EVENT_*) map one to one where
  * they exist; INFO and WARNING are the app's own notes (an action the user

@@ -45,7 +45,7 @@ G_DECLARE_FINAL_TYPE (IcServer, ic_server, IC, SERVER, GObject)
  *   error         (string)       why the last start/restart failed, nullable
  *   warning       (string)       a start warning (expiring certificate), nullable
  *   clients       (GListModel of IcClient) the sessions, in id order
- *   n-clients     (guint)        active sessions (engine count, incl. handshakes)
+ *   n-clients     (guint)        sessions in the client list (connected)
  *   peak-clients  (guint)
  *   accepted      (guint64)      connections that became sessions (this run)
  *   rejected      (guint64)      refused by a limit
