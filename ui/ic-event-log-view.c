@@ -345,6 +345,9 @@ ic_event_log_view_dispose (GObject *object)
   if (self->column_view)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), IC_TYPE_EVENT_LOG_VIEW);
+  /* Children the template does not bind (separators) go too. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->log);
 

@@ -799,6 +799,9 @@ ic_server_page_dispose (GObject *object)
   if (self->client_view)
     gtk_column_view_set_model (self->client_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), IC_TYPE_SERVER_PAGE);
+  /* Children the template does not bind (separators) go too. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   self->sort_model = NULL;
 

@@ -490,6 +490,9 @@ ic_traffic_view_dispose (GObject *object)
   g_queue_clear_full (&self->chunks, chunk_free);
   g_queue_clear (&self->marks);
   gtk_widget_dispose_template (GTK_WIDGET (self), IC_TYPE_TRAFFIC_VIEW);
+  /* Children the template does not bind (separators) go too. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (ic_traffic_view_parent_class)->dispose (object);
 }
