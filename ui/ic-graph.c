@@ -223,7 +223,7 @@ ic_graph_snapshot (GtkWidget   *widget,
 
   /* Time axis: the span on the left, "now" on the right. */
   {
-    double span = self->step * (self->capacity - 1);
+    double span = self->step * self->capacity;
     g_autofree char *left = NULL;
 
     if (span >= 120)
@@ -264,7 +264,11 @@ ic_graph_snapshot (GtkWidget   *widget,
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       cairo_set_line_width (cr, 2);
       gdk_cairo_set_source_rgba (cr, &series->color);
+      /* The second series is dashed so equal values (echo) show both. */
+      if (s > 0)
+        cairo_set_dash (cr, (double[]) { 5, 3 }, 2, 0);
       cairo_stroke_preserve (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
 
       cairo_line_to (cr, x0 + dx * (n - 1), plot_y + plot_h);
       cairo_line_to (cr, x0, plot_y + plot_h);

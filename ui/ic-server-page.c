@@ -395,6 +395,8 @@ set_client (IcServerPage *self,
     }
   update_client_title (self);
   update_client_history (self);
+  /* The traffic pane is there only while a client is selected. */
+  gtk_widget_set_visible (self->client_pane, client != NULL);
 }
 
 static void
@@ -513,8 +515,8 @@ actions_setup (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
   GtkWidget *pause = gtk_toggle_button_new ();
-  GtkWidget *disconnect = gtk_button_new_from_icon_name ("window-close-symbolic");
-  GtkWidget *abort = gtk_button_new_from_icon_name ("process-stop-symbolic");
+  GtkWidget *disconnect = gtk_button_new_from_icon_name ("call-stop-symbolic");
+  GtkWidget *abort = gtk_button_new_from_icon_name ("action-unavailable-symbolic");
 
   gtk_button_set_icon_name (GTK_BUTTON (pause), "media-playback-pause-symbolic");
   gtk_widget_set_tooltip_text (pause, _("Pause reading from this client (back-pressure)"));
@@ -903,17 +905,17 @@ ic_server_page_init (IcServerPage *self)
   ic_graph_set_series_label (self->clients_graph, 0, _("Now"));
   gdk_rgba_parse (&purple, "#9141ac");
   ic_graph_set_series_color (self->clients_graph, 0, &purple);
-  ic_graph_set_capacity (self->clients_graph, IC_STATS_HISTORY_SERVER_CAPACITY);
+  ic_graph_set_capacity (self->clients_graph, 180);
   ic_graph_set_title (self->traffic_graph, _("Throughput"));
   ic_graph_set_unit (self->traffic_graph, IC_GRAPH_UNIT_BYTES_PER_SECOND);
   ic_graph_set_series_label (self->traffic_graph, 0, _("In"));
   ic_graph_set_series_label (self->traffic_graph, 1, _("Out"));
-  ic_graph_set_capacity (self->traffic_graph, IC_STATS_HISTORY_SERVER_CAPACITY);
+  ic_graph_set_capacity (self->traffic_graph, 180);
   ic_graph_set_title (self->client_graph, _("This Client"));
   ic_graph_set_unit (self->client_graph, IC_GRAPH_UNIT_BYTES_PER_SECOND);
   ic_graph_set_series_label (self->client_graph, 0, _("In"));
   ic_graph_set_series_label (self->client_graph, 1, _("Out"));
-  ic_graph_set_capacity (self->client_graph, IC_STATS_HISTORY_CLIENT_CAPACITY);
+  ic_graph_set_capacity (self->client_graph, 120);
 
   g_object_bind_property (self->hex_toggle, "active", self->traffic_view, "mode",
                           G_BINDING_SYNC_CREATE);
@@ -931,6 +933,7 @@ ic_server_page_init (IcServerPage *self)
   update_limit_labels (self);
   update_client_title (self);
   update_clients_stack (self);
+  gtk_widget_set_visible (self->client_pane, FALSE);
 }
 
 GtkWidget *

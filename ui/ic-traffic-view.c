@@ -37,6 +37,8 @@ struct _IcTrafficView
   gsize max_bytes;
   IcTrafficViewMode mode;
   gboolean can_send;
+  gboolean follow;              /* keep the newest chunk in view */
+  guint scroll_source;
 };
 
 G_DEFINE_FINAL_TYPE (IcTrafficView, ic_traffic_view, GTK_TYPE_WIDGET)
@@ -69,34 +71,46 @@ chunk_free (gpointer data)
 
 char *
 ic_traffic_view_format_text (const guint8 *data,
-                        gsize         length)
+                             gsize         length)
 {
   GString *out = g_string_sized_new (length + 16);
   const char *p = (const char *) data;
   const char *end = p + length;
 
-  /* Valid UTF-8 stays; control bytes become Control Pictures (␍ for \r) so
-   * what was sent is visible; invalid bytes show as U+FFFD. */
+  /* Valid UTF-8 stays; control bytes and invalid bytes become C escapes
+   * (\r, \n, \t, \xNN) so what was sent is visible; \n also breaks the line. */
   while (p < end)
     {
       gunichar c = g_utf8_get_char_validated (p, end - p);
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
-          g_string_append_unichar (out, 0xFFFD);
+          g_string_append_printf (out, "\\x%02x", (guint8) *p);
           p++;
           continue;
         }
-      if (c == '\n' || c == '\t')
-        g_string_append_c (out, (char) c);
-      else if (c < 0x20)
-        g_string_append_unichar (out, 0x2400 + c);
-      else if (c == 0x7f)
-        g_string_append_unichar (out, 0x2421);
-      else
-        g_string_append_unichar (out, c);
+      switch (c)
+        {
+        case '\n':
+          g_string_append (out, "\\n\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\x%02x", c);
+          else
+            g_string_append_unichar (out, c);
+        }
       p = g_utf8_next_char (p);
     }
+  /* A trailing line break would leave an empty line before the next chunk. */
+  if (out->len > 0 && out->str[out->len - 1] == '\n')
+    g_string_truncate (out, out->len - 1);
   return g_string_free (out, FALSE);
 }
 
@@ -181,21 +195,33 @@ render_chunk (IcTrafficView *self,
                                             chunk->incoming ? "in" : "out", NULL);
 }
 
+static gboolean
+scroll_to_end_cb (gpointer data)
+{
+  IcTrafficView *self = data;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  self->scroll_source = 0;
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  return G_SOURCE_REMOVE;
+}
+
+/* After the text view has laid out the new text. */
 static void
 scroll_to_end (IcTrafficView *self)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
-
-  gtk_text_view_scroll_mark_onscreen (self->text_view, gtk_text_buffer_get_insert (buffer));
+  if (self->scroll_source == 0)
+    self->scroll_source = g_timeout_add_full (G_PRIORITY_LOW, 30, scroll_to_end_cb, self, NULL);
 }
 
-static gboolean
-is_at_end (IcTrafficView *self)
+static void
+on_scrolled (IcTrafficView *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
-  return gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj)
-         >= gtk_adjustment_get_upper (adj) - 24;
+  /* Scrolled up by hand: hold still; back at the end: follow again. */
+  self->follow = gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj)
+                 >= gtk_adjustment_get_upper (adj) - 24;
 }
 
 static void
@@ -245,9 +271,6 @@ ic_traffic_view_append (IcTrafficView *self,
                         const guint8  *data,
                         gsize          length)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter end;
-  gboolean follow;
   Chunk *chunk;
 
   g_return_if_fail (IC_IS_TRAFFIC_VIEW (self));
@@ -263,7 +286,6 @@ ic_traffic_view_append (IcTrafficView *self,
       length = self->max_bytes;
     }
 
-  follow = self->chunks.length == 0 || is_at_end (self);
   chunk = g_new0 (Chunk, 1);
   chunk->incoming = incoming;
   chunk->time = time;
@@ -273,14 +295,9 @@ ic_traffic_view_append (IcTrafficView *self,
   render_chunk (self, chunk);
   trim (self);
 
-  buffer = gtk_text_view_get_buffer (self->text_view);
   gtk_stack_set_visible_child_name (self->stack, "traffic");
-  if (follow)
-    {
-      gtk_text_buffer_get_end_iter (buffer, &end);
-      gtk_text_buffer_place_cursor (buffer, &end);
-      scroll_to_end (self);
-    }
+  if (self->follow)
+    scroll_to_end (self);
 }
 
 void
@@ -290,6 +307,7 @@ ic_traffic_view_clear (IcTrafficView *self)
 
   g_queue_clear_full (&self->chunks, chunk_free);
   self->shown_bytes = 0;
+  self->follow = TRUE;
   rerender (self);
 }
 
@@ -487,6 +505,7 @@ ic_traffic_view_dispose (GObject *object)
 {
   IcTrafficView *self = IC_TRAFFIC_VIEW (object);
 
+  g_clear_handle_id (&self->scroll_source, g_source_remove);
   g_queue_clear_full (&self->chunks, chunk_free);
   g_queue_clear (&self->marks);
   gtk_widget_dispose_template (GTK_WIDGET (self), IC_TYPE_TRAFFIC_VIEW);
@@ -544,6 +563,9 @@ ic_traffic_view_init (IcTrafficView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->max_bytes = DEFAULT_MAX_BYTES;
+  self->follow = TRUE;
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
   g_queue_init (&self->chunks);
   g_queue_init (&self->marks);
 
