@@ -102,10 +102,14 @@ update_footer (IcEventLogView *self)
   if (self->log == NULL)
     return;
   if (ic_event_log_get_dropped (self->log) > 0)
-    /* Translators: "12 events shown · 500 kept · 80 dropped" */
-    text = g_strdup_printf (_("%u shown · %u kept · %" G_GUINT64_FORMAT " dropped"),
-                            shown, ic_event_log_get_n_entries (self->log),
-                            ic_event_log_get_dropped (self->log));
+    {
+      g_autofree char *dropped = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                  ic_event_log_get_dropped (self->log));
+
+      /* Translators: "12 shown · 500 kept · 80 dropped" (events) */
+      text = g_strdup_printf (_("%u shown · %u kept · %s dropped"),
+                              shown, ic_event_log_get_n_entries (self->log), dropped);
+    }
   else
     text = g_strdup_printf (_("%u shown · %u kept"), shown,
                             ic_event_log_get_n_entries (self->log));
