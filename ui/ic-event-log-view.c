@@ -58,6 +58,13 @@ kind_label (IcEventKind kind)
     }
 }
 
+static char *
+kind_name (gpointer    unused,
+           IcEventKind kind)
+{
+  return g_strdup (kind_label (kind));
+}
+
 static GStrv
 kind_css_classes (gpointer    unused,
                   IcEventKind kind)
@@ -390,6 +397,7 @@ ic_event_log_view_class_init (IcEventLogViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_export_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, kind_name);
   gtk_widget_class_bind_template_callback (widget_class, kind_css_classes);
   gtk_widget_class_bind_template_callback (widget_class, format_client_id);
 
