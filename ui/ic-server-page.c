@@ -166,7 +166,7 @@ update_header (IcServerPage *self)
   IcServerStatus status;
   g_autofree char *service = NULL;
   g_autofree char *address_line = NULL;
-  g_autofree char *values[5] = { NULL };
+  char *values[5];
   guint64 accepted = 0, rejected = 0, bytes_in = 0, bytes_out = 0;
   double rate_in = 0, rate_out = 0;
   guint peak = 0;
@@ -201,7 +201,10 @@ update_header (IcServerPage *self)
   values[3] = g_format_size (bytes_in);
   values[4] = g_format_size (bytes_out);
   for (guint i = 0; i < 5; i++)
-    gtk_label_set_text (self->counter_values[i], values[i]);
+    {
+      gtk_label_set_text (self->counter_values[i], values[i]);
+      g_free (values[i]);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->counters_box), running || accepted > 0);
 
   gtk_stack_set_visible_child_name (self->start_stack, running ? "stop" : "start");
