@@ -59,6 +59,19 @@ linger_drain (int fd, int seconds)
     }
 }
 
+/* A socket the server closes first stays on the server's port in
+ * FIN_WAIT/TIME_WAIT; without SO_REUSEADDR of its own it blocks the
+ * re-bind of InetServerRestart (REUSEADDR forced) when the listener lacked
+ * it. Set before our FIN: a TIME_WAIT keeps the flag of its making, and
+ * the client's FIN can make one before close(). */
+static void
+allow_rebind (int fd)
+{
+  int one = 1;
+
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+}
+
 static void
 reset_on_close (int fd)
 {
@@ -82,6 +95,7 @@ inet__close_session_socket (InetSession *session)
   pthread_mutex_unlock (&session->mutex);
   if (flags & SESSION_FD_CLOSED)
     return;
+  allow_rebind (fd);
 
   if ((flags & SESSION_ABORT) || linger == 0)
     {
@@ -132,14 +146,6 @@ inet__close_session_socket (InetSession *session)
       session->tls = NULL;
     }
   pthread_mutex_unlock (&session->tls_mutex);
-  /* A socket we close first lingers in FIN_WAIT/TIME_WAIT on the server's
-   * port; without SO_REUSEADDR of its own it blocks the re-bind of
-   * InetServerRestart (REUSEADDR forced) even when the listener lacked it. */
-  {
-    int one = 1;
-
-    setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  }
   close (fd);
 }
 
@@ -308,6 +314,8 @@ InetShutdown (SOCKET hClient, INT nHow)
     }
   /* writes wait for each other; a shutdown must not cut one in half */
   pthread_mutex_lock (&call.session->write_mutex);
+  if (add & SESSION_SHUT_WRITE)
+    allow_rebind (call.session->fd);
   shutdown (call.session->fd, how);
   atomic_fetch_or (&call.session->flags, add);
   pthread_mutex_unlock (&call.session->write_mutex);
