@@ -97,7 +97,9 @@ read_direct (InetCall *call, BYTE *buffer, size_t len)
         }
       if (n == 0)
         {
-          atomic_fetch_or (&session->flags, SESSION_EOF);
+          /* not after our own shutdown(SHUT_RD): see got_eof */
+          if (!(atomic_load (&session->flags) & (SESSION_TERMINATE | SESSION_SHUT_READ)))
+            atomic_fetch_or (&session->flags, SESSION_EOF);
           return 0;
         }
       if (nonblocking)
