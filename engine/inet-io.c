@@ -542,7 +542,9 @@ InetWrite (SOCKET hClient, LPCBYTE lpBuffer, INT cbBuffer)
   pthread_mutex_unlock (&session->write_mutex);
   inet__call_end (&call);
 
-  if (total > 0 || cbBuffer == 0)
+  /* a close or InetCancel fails the call even after a part went out:
+   * INET_ERROR with WSA_OPERATION_ABORTED or WSAEINTR (inet-server.h) */
+  if ((total > 0 && error != WSA_OPERATION_ABORTED && error != WSAEINTR) || cbBuffer == 0)
     {
       inet__set_error (0);
       return (INT) total;
