@@ -643,6 +643,63 @@ test_cancel_other_thread (InetTestFixture *f, gconstpointer data)
   inet_test_recorder_stop (f->rec);
 }
 
+/* A blocked write that already sent a part fails too when cancelled. */
+typedef struct
+{
+  SOCKET client;
+  guint8 *big;
+  INT result;
+  DWORD error;
+} BlockedWrite;
+
+#define BIG (8 * 1024 * 1024)
+
+static gpointer
+blocked_write_thread (gpointer data)
+{
+  BlockedWrite *b = data;
+
+  b->result = InetWrite (b->client, b->big, BIG);
+  b->error = InetGetLastError ();
+  return NULL;
+}
+
+static void
+test_cancel_write (InetTestFixture *f, gconstpointer data)
+{
+  BlockedWrite b = { 0 };
+  INETCLIENTSTATS stats = { .dwSize = sizeof stats };
+  InetTestThread *thread;
+  SOCKET server;
+  int fd;
+
+  b.big = g_malloc0 (BIG);
+  server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
+  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  b.client = inet_test_recorder_client (f->rec, 0);
+  thread = inet_test_thread_start (blocked_write_thread, &b);
+  g_usleep (200000);
+  g_assert_true (cancel_until (b.client, thread, NULL));
+  inet_test_thread_join (thread);
+  g_assert_cmpint (b.result, ==, INET_ERROR);
+  g_assert_cmpuint (b.error, ==, WSAEINTR);
+  g_assert_true (inet_test_recorder_wait (f->rec, b.client, INET_EVENT_CANCEL, 1, WAIT));
+  /* what went out is counted, and the client gets it */
+  g_assert_true (InetGetClientStats (b.client, &stats));
+  g_assert_cmpuint (stats.nBytesOut, >, 0);
+  g_assert_cmpuint (stats.nBytesOut, <, BIG);
+  {
+    guint8 *in = g_malloc (stats.nBytesOut);
+
+    g_assert_true (inet_test_recv_exact (fd, in, stats.nBytesOut, WAIT));
+    g_assert_true (inet_test_quiet_for (fd, 100));
+    g_free (in);
+  }
+  close (fd);
+  inet_test_recorder_stop (f->rec);
+  g_free (b.big);
+}
+
 typedef struct
 {
   InetTestGate done;
@@ -730,5 +787,6 @@ main (int argc, char **argv)
   INET_TEST_ADD ("/engine/events/idle", test_idle);
   INET_TEST_ADD ("/engine/events/cancel-other-thread", test_cancel_other_thread);
   INET_TEST_ADD ("/engine/events/cancel-own-thread", test_cancel_own_thread);
+  INET_TEST_ADD ("/engine/events/cancel-write", test_cancel_write);
   return g_test_run ();
 }
