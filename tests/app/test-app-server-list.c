@@ -70,6 +70,15 @@ path_of (Fixture    *f,
   return g_build_filename (f->dir, base, NULL);
 }
 
+static gboolean
+profile_file_exists (Fixture    *f,
+                     const char *name)
+{
+  g_autofree char *path = path_of (f, name);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 static void
 test_round_trip (Fixture       *f,
                  gconstpointer  data)
@@ -91,7 +100,7 @@ test_round_trip (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (server);
   g_assert_cmpuint (changes, ==, 1);
-  g_assert_true (g_file_test (path_of (f, "Echo one"), G_FILE_TEST_EXISTS));
+  g_assert_true (profile_file_exists (f, "Echo one"));
   g_assert_true (ic_server_list_lookup (f->list, "Echo one") == server);
   g_assert_true (ic_server_get_log (server) == ic_server_list_get_log (f->list));
 
@@ -177,8 +186,8 @@ test_rename_remove (Fixture       *f,
   g_assert_true (ic_server_list_rename (f->list, server, "three", &error));
   g_assert_no_error (error);
   g_assert_cmpstr (ic_server_get_name (server), ==, "three");
-  g_assert_false (g_file_test (path_of (f, "one"), G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (path_of (f, "three"), G_FILE_TEST_EXISTS));
+  g_assert_false (profile_file_exists (f, "one"));
+  g_assert_true (profile_file_exists (f, "three"));
 
   /* remove stops a running server; delete_profile removes its file */
   g_assert_true (ic_server_start (server, &error));
@@ -188,7 +197,7 @@ test_rename_remove (Fixture       *f,
   g_assert_no_error (error);
   g_assert_false (ic_server_get_running (server));
   g_assert_cmpuint (ic_server_list_get_n_running (f->list), ==, 0);
-  g_assert_false (g_file_test (path_of (f, "three"), G_FILE_TEST_EXISTS));
+  g_assert_false (profile_file_exists (f, "three"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 1);
   g_assert_finalize_object (server);
 }
