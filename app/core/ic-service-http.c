@@ -270,6 +270,13 @@ handle_head (IcService   *service,
     state->keep_alive = soup_message_headers_header_contains (headers, "Connection",
                                                               "keep-alive");
 
+  /* a Content-Length that is not a number is malformed, not an unknown coding */
+  if (soup_message_headers_get_one (headers, "Transfer-Encoding") == NULL
+      && !parse_content_length (headers, &content_length))
+    {
+      fail (service, state, 400);
+      return TRUE;
+    }
   encoding = soup_message_headers_get_encoding (headers);
   if (encoding == SOUP_ENCODING_CHUNKED)
     {
