@@ -4,6 +4,8 @@
 
 #include "ic-stats-history.h"
 
+#include <string.h>
+
 struct _IcStatsHistory
 {
   GObject parent_instance;
@@ -84,7 +86,10 @@ ic_stats_history_set_property (GObject      *object,
     {
     case PROP_CAPACITY:
       self->capacity = MAX (g_value_get_uint (value), 1);
-      self->samples = g_new0 (IcStatsSample, self->capacity);
+      /* touched now: the memory a history needs is taken at once, so a
+       * process with many of them does not grow for minutes */
+      self->samples = g_new (IcStatsSample, self->capacity);
+      memset (self->samples, 0, sizeof (IcStatsSample) * self->capacity);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
