@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ic-model-private.h"
 #include "ic-model.h"
 #include "ic-test-utils.h"
 
@@ -18,6 +19,8 @@ typedef struct
   IcServer *server;
   GListModel *clients;         /* borrowed */
   guint items_changed;
+  guint added;
+  guint removed;
   guint server_notifies;
 } Fixture;
 
@@ -30,6 +33,8 @@ items_changed_cb (GListModel *model,
 {
   g_assert_true (g_main_context_is_owner (f->context));
   f->items_changed++;
+  f->added += added;
+  f->removed += removed;
 }
 
 static void
@@ -329,6 +334,65 @@ stopped_cb (GObject      *object,
   g_assert_true (ic_server_stop_finish (IC_SERVER (object), result, &error));
   g_assert_no_error (error);
   *done = TRUE;
+}
+
+static guint
+log_count (Fixture     *f,
+           IcEventKind  kind)
+{
+  GListModel *log = G_LIST_MODEL (ic_server_get_log (f->server));
+  guint count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+    {
+      g_autoptr(IcLogEntry) entry = g_list_model_get_item (log, i);
+
+      count += ic_log_entry_get_kind (entry) == kind;
+    }
+  return count;
+}
+
+static guint
+bridge_queued (Fixture *f)
+{
+  IcBridgeStats stats;
+
+  g_assert_true (ic__server_get_bridge_stats (f->server, &stats));
+  return stats.queued;
+}
+
+static void
+test_bulk_splice (Fixture       *f,
+                  gconstpointer  data)
+{
+  const guint n = 100;
+  int fds[100];
+
+  g_test_summary ("Sessions that arrive while the main context is busy become rows in one "
+                  "splice; when they all leave, one splice removes them");
+
+  start (f);
+  /* the START event (raised by the server thread): let it through first */
+  IC_TEST_SPIN_UNTIL (f->context, log_count (f, IC_EVENT_START) == 1);
+  for (guint i = 0; i < n; i++)
+    fds[i] = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), NULL);
+  /* not iterating: the CONNECT records wait on the bridge */
+  IC_TEST_SPIN_UNTIL (NULL, bridge_queued (f) == n);
+  f->items_changed = f->added = 0;
+  g_assert_true (g_main_context_iteration (f->context, FALSE));
+  g_assert_cmpuint (n_rows (f), ==, n);
+  g_assert_cmpuint (f->items_changed, ==, 1);
+  g_assert_cmpuint (f->added, ==, n);
+
+  for (guint i = 0; i < n; i++)
+    close (fds[i]);
+  /* n DISCONNECT records and the IDLE of the last one */
+  IC_TEST_SPIN_UNTIL (NULL, bridge_queued (f) == n + 1);
+  f->items_changed = f->removed = 0;
+  g_assert_true (g_main_context_iteration (f->context, FALSE));
+  g_assert_cmpuint (n_rows (f), ==, 0);
+  g_assert_cmpuint (f->items_changed, ==, 1);
+  g_assert_cmpuint (f->removed, ==, n);
 }
 
 static void
@@ -683,6 +747,7 @@ main (int   argc,
               teardown);
   g_test_add ("/app/server/stop-hard-line", Fixture, echo, setup, test_stop_hard_line,
               teardown);
+  g_test_add ("/app/server/bulk-splice", Fixture, echo, setup, test_bulk_splice, teardown);
   g_test_add ("/app/server/stop-async", Fixture, echo, setup, test_stop_async, teardown);
   g_test_add ("/app/server/limits", Fixture, echo, setup, test_limits, teardown);
   g_test_add ("/app/server/client-actions", Fixture, echo, setup, test_client_actions,
