@@ -86,10 +86,6 @@ ic_stats_history_set_property (GObject      *object,
     {
     case PROP_CAPACITY:
       self->capacity = MAX (g_value_get_uint (value), 1);
-      /* touched now: the memory a history needs is taken at once, so a
-       * process with many of them does not grow for minutes */
-      self->samples = g_new (IcStatsSample, self->capacity);
-      memset (self->samples, 0, sizeof (IcStatsSample) * self->capacity);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -215,6 +211,14 @@ ic_stats_history_append (IcStatsHistory      *self,
   g_return_if_fail (IC_IS_STATS_HISTORY (self));
   g_return_if_fail (sample != NULL);
 
+  if (self->samples == NULL)
+    {
+      /* at the first sample (a session that lasts under a second never
+       * needs one), and touched at once: a process with many histories
+       * does not grow for minutes as they fill */
+      self->samples = g_new (IcStatsSample, self->capacity);
+      memset (self->samples, 0, sizeof (IcStatsSample) * self->capacity);
+    }
   if (self->n_samples == self->capacity)
     {
       const IcStatsSample *oldest = &self->samples[self->first];
