@@ -11,6 +11,8 @@
 
 #include "ic-bridge.h"
 
+#include <pthread.h>
+
 #define MIN_BATCH 16
 
 struct _IcBridge
@@ -21,7 +23,7 @@ struct _IcBridge
   gpointer user_data;
   GDestroyNotify notify;
 
-  GMutex mutex;
+  pthread_mutex_t mutex;           /* pthread: visible to ThreadSanitizer */
   GQueue queue;                   /* (element-type IcEvent) (lock: mutex) */
   GSource *source;                /* (owned) (nullable) (lock: mutex) the pending one */
   gboolean closed;                /* (lock: mutex) */
@@ -65,7 +67,7 @@ ic_bridge_new (GMainContext   *context,
   bridge->func = func;
   bridge->user_data = user_data;
   bridge->notify = notify;
-  g_mutex_init (&bridge->mutex);
+  pthread_mutex_init (&bridge->mutex, NULL);
   g_queue_init (&bridge->queue);
   bridge->queue_limit = IC_BRIDGE_DEFAULT_QUEUE_LIMIT;
   bridge->max_events = IC_BRIDGE_DEFAULT_MAX_EVENTS;
@@ -97,7 +99,7 @@ ic_bridge_unref (IcBridge *bridge)
   if (!bridge->notified && bridge->notify != NULL)
     bridge->notify (bridge->user_data);
   g_main_context_unref (bridge->context);
-  g_mutex_clear (&bridge->mutex);
+  pthread_mutex_destroy (&bridge->mutex);
   g_free (bridge);
 }
 
@@ -120,9 +122,9 @@ ic_bridge_set_budget (IcBridge *bridge,
     {
       /* start at the top; the budget brings it down if needed */
       bridge->max_events = max_events;
-      g_mutex_lock (&bridge->mutex);
+      pthread_mutex_lock (&bridge->mutex);
       bridge->batch_size = max_events;
-      g_mutex_unlock (&bridge->mutex);
+      pthread_mutex_unlock (&bridge->mutex);
     }
   if (budget_usec > 0)
     bridge->budget_usec = budget_usec;
@@ -134,9 +136,9 @@ ic_bridge_set_queue_limit (IcBridge *bridge,
 {
   g_return_if_fail (bridge != NULL);
 
-  g_mutex_lock (&bridge->mutex);
+  pthread_mutex_lock (&bridge->mutex);
   bridge->queue_limit = limit;
-  g_mutex_unlock (&bridge->mutex);
+  pthread_mutex_unlock (&bridge->mutex);
 }
 
 /* Takes up to max events off the queue, oldest first; NULL when closed. */
@@ -148,10 +150,10 @@ take_batch (IcBridge *bridge,
   GPtrArray *batch;
   guint n;
 
-  g_mutex_lock (&bridge->mutex);
+  pthread_mutex_lock (&bridge->mutex);
   if (bridge->closed)
     {
-      g_mutex_unlock (&bridge->mutex);
+      pthread_mutex_unlock (&bridge->mutex);
       return NULL;
     }
   n = MIN (max, bridge->queue.length);
@@ -161,7 +163,7 @@ take_batch (IcBridge *bridge,
   bridge->delivered += n;
   if (dispatch && n > 0)
     bridge->dispatches++;
-  g_mutex_unlock (&bridge->mutex);
+  pthread_mutex_unlock (&bridge->mutex);
   return batch;
 }
 
@@ -191,12 +193,12 @@ dispatch_cb (gpointer data)
         size = MAX (MIN_BATCH, size / 2);
       else if (n == size && took < bridge->budget_usec / 4)
         size = MIN (bridge->max_events, size * 2);
-      g_mutex_lock (&bridge->mutex);
+      pthread_mutex_lock (&bridge->mutex);
       bridge->batch_size = size;
-      g_mutex_unlock (&bridge->mutex);
+      pthread_mutex_unlock (&bridge->mutex);
     }
 
-  g_mutex_lock (&bridge->mutex);
+  pthread_mutex_lock (&bridge->mutex);
   if (bridge->closed)
     more = FALSE; /* close destroyed the source already */
   else if (bridge->queue.length > 0)
@@ -207,7 +209,7 @@ dispatch_cb (gpointer data)
       more = FALSE;
       g_clear_pointer (&bridge->source, g_source_unref);
     }
-  g_mutex_unlock (&bridge->mutex);
+  pthread_mutex_unlock (&bridge->mutex);
 
   return more ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
@@ -219,13 +221,13 @@ ic_bridge_push (IcBridge *bridge,
   g_return_val_if_fail (bridge != NULL, FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
 
-  g_mutex_lock (&bridge->mutex);
+  pthread_mutex_lock (&bridge->mutex);
   if (bridge->closed
       || (bridge->queue_limit > 0 && bridge->queue.length >= bridge->queue_limit
           && ic_event_is_droppable (event)))
     {
       bridge->dropped++;
-      g_mutex_unlock (&bridge->mutex);
+      pthread_mutex_unlock (&bridge->mutex);
       ic_event_free (event);
       return FALSE;
     }
@@ -245,7 +247,7 @@ ic_bridge_push (IcBridge *bridge,
       bridge->arms++;
       g_source_attach (source, bridge->context);
     }
-  g_mutex_unlock (&bridge->mutex);
+  pthread_mutex_unlock (&bridge->mutex);
   return TRUE;
 }
 
@@ -281,17 +283,17 @@ ic_bridge_close (IcBridge *bridge)
 
   g_return_if_fail (bridge != NULL);
 
-  g_mutex_lock (&bridge->mutex);
+  pthread_mutex_lock (&bridge->mutex);
   if (bridge->closed)
     {
-      g_mutex_unlock (&bridge->mutex);
+      pthread_mutex_unlock (&bridge->mutex);
       return;
     }
   bridge->closed = TRUE;
   source = g_steal_pointer (&bridge->source);
   queue = bridge->queue;
   g_queue_init (&bridge->queue);
-  g_mutex_unlock (&bridge->mutex);
+  pthread_mutex_unlock (&bridge->mutex);
 
   if (source != NULL)
     {
@@ -313,7 +315,7 @@ ic_bridge_get_stats (IcBridge      *bridge,
   g_return_if_fail (bridge != NULL);
   g_return_if_fail (stats != NULL);
 
-  g_mutex_lock (&bridge->mutex);
+  pthread_mutex_lock (&bridge->mutex);
   stats->pushed = bridge->pushed;
   stats->dropped = bridge->dropped;
   stats->arms = bridge->arms;
@@ -322,5 +324,5 @@ ic_bridge_get_stats (IcBridge      *bridge,
   stats->delivered = bridge->delivered;
   stats->dispatches = bridge->dispatches;
   stats->batch_size = bridge->batch_size;
-  g_mutex_unlock (&bridge->mutex);
+  pthread_mutex_unlock (&bridge->mutex);
 }

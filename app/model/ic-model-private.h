@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ic-bridge.h"
 #include "ic-client.h"
 #include "ic-engine-error.h"
 #include "ic-event.h"
@@ -57,6 +58,12 @@ void        ic__client_sample       (IcClient      *self,
                                      gint64         monotonic,
                                      gint64         real_time,
                                      gboolean       second);
+
+/* IcServer, for benchmarks: engine callbacks of the current run (0 when
+ * stopped) and its bridge's counters (FALSE when stopped). */
+guint64     ic__server_get_engine_callbacks (IcServer      *self);
+gboolean    ic__server_get_bridge_stats     (IcServer      *self,
+                                             IcBridgeStats *stats);
 
 /* IcServer, for IcClient: a note in the log. */
 void        ic__server_log          (IcServer      *self,

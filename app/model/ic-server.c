@@ -1995,3 +1995,25 @@ ic_server_disconnect_all (IcServer *self,
         ic_client_disconnect (client);
     }
 }
+
+guint64
+ic__server_get_engine_callbacks (IcServer *self)
+{
+  g_return_val_if_fail (IC_IS_SERVER (self), 0);
+
+  if (self->run == NULL)
+    return 0;
+  return atomic_load (&self->run->link->callbacks);
+}
+
+gboolean
+ic__server_get_bridge_stats (IcServer      *self,
+                             IcBridgeStats *stats)
+{
+  g_return_val_if_fail (IC_IS_SERVER (self), FALSE);
+
+  if (self->run == NULL)
+    return FALSE;
+  ic_bridge_get_stats (self->run->bridge, stats);
+  return TRUE;
+}

@@ -4,6 +4,8 @@
 
 #include "ic-stats-history.h"
 
+#include <string.h>
+
 struct _IcStatsHistory
 {
   GObject parent_instance;
@@ -84,7 +86,6 @@ ic_stats_history_set_property (GObject      *object,
     {
     case PROP_CAPACITY:
       self->capacity = MAX (g_value_get_uint (value), 1);
-      self->samples = g_new0 (IcStatsSample, self->capacity);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -210,6 +211,14 @@ ic_stats_history_append (IcStatsHistory      *self,
   g_return_if_fail (IC_IS_STATS_HISTORY (self));
   g_return_if_fail (sample != NULL);
 
+  if (self->samples == NULL)
+    {
+      /* at the first sample (a session that lasts under a second never
+       * needs one), and touched at once: a process with many histories
+       * does not grow for minutes as they fill */
+      self->samples = g_new (IcStatsSample, self->capacity);
+      memset (self->samples, 0, sizeof (IcStatsSample) * self->capacity);
+    }
   if (self->n_samples == self->capacity)
     {
       const IcStatsSample *oldest = &self->samples[self->first];

@@ -4,10 +4,12 @@
 
 #include "ic-traffic-ring-private.h"
 
+#include <pthread.h>
+
 struct _IcTrafficRing
 {
   gatomicrefcount ref;
-  GMutex mutex;
+  pthread_mutex_t mutex;         /* pthread: visible to ThreadSanitizer */
   guint max_chunks;
   gsize max_bytes;
   GQueue chunks;                 /* (element-type IcTrafficChunk) (lock: mutex) */
@@ -25,7 +27,7 @@ ic__traffic_ring_new (guint max_chunks,
   IcTrafficRing *ring = g_new0 (IcTrafficRing, 1);
 
   g_atomic_ref_count_init (&ring->ref);
-  g_mutex_init (&ring->mutex);
+  pthread_mutex_init (&ring->mutex, NULL);
   ring->max_chunks = MAX (max_chunks, 1);
   ring->max_bytes = MAX (max_bytes, 1);
   g_queue_init (&ring->chunks);
@@ -45,7 +47,7 @@ ic__traffic_ring_unref (IcTrafficRing *ring)
   if (!g_atomic_ref_count_dec (&ring->ref))
     return;
   g_queue_clear_full (&ring->chunks, (GDestroyNotify) ic_traffic_chunk_free);
-  g_mutex_clear (&ring->mutex);
+  pthread_mutex_destroy (&ring->mutex);
   g_free (ring);
 }
 
@@ -73,7 +75,7 @@ ic__traffic_ring_append (IcTrafficRing      *ring,
     return;
   now = g_get_real_time ();
 
-  g_mutex_lock (&ring->mutex);
+  pthread_mutex_lock (&ring->mutex);
   if (direction == IC_TRAFFIC_IN)
     ring->bytes_in += length;
   else
@@ -97,20 +99,20 @@ ic__traffic_ring_append (IcTrafficRing      *ring,
   chunk->bytes = g_bytes_new (data, length);
   g_queue_push_tail (&ring->chunks, chunk);
   ring->bytes_held += length;
-  g_mutex_unlock (&ring->mutex);
+  pthread_mutex_unlock (&ring->mutex);
 }
 
 void
 ic__traffic_ring_get_info (IcTrafficRing     *ring,
                            IcTrafficRingInfo *info)
 {
-  g_mutex_lock (&ring->mutex);
+  pthread_mutex_lock (&ring->mutex);
   info->serial = ring->serial;
   info->n_chunks = ring->chunks.length;
   info->bytes_in = ring->bytes_in;
   info->bytes_out = ring->bytes_out;
   info->dropped_bytes = ring->dropped_bytes;
-  g_mutex_unlock (&ring->mutex);
+  pthread_mutex_unlock (&ring->mutex);
 }
 
 GPtrArray *
@@ -120,7 +122,7 @@ ic__traffic_ring_dup (IcTrafficRing *ring,
   GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) ic_traffic_chunk_free);
   GList *link;
 
-  g_mutex_lock (&ring->mutex);
+  pthread_mutex_lock (&ring->mutex);
   /* walk back from the newest to the first one wanted */
   for (link = ring->chunks.tail; link != NULL; link = link->prev)
     {
@@ -131,16 +133,16 @@ ic__traffic_ring_dup (IcTrafficRing *ring,
     }
   for (link = link != NULL ? link->next : ring->chunks.head; link != NULL; link = link->next)
     g_ptr_array_add (result, ic_traffic_chunk_copy (link->data));
-  g_mutex_unlock (&ring->mutex);
+  pthread_mutex_unlock (&ring->mutex);
   return result;
 }
 
 void
 ic__traffic_ring_clear (IcTrafficRing *ring)
 {
-  g_mutex_lock (&ring->mutex);
+  pthread_mutex_lock (&ring->mutex);
   g_queue_clear_full (&ring->chunks, (GDestroyNotify) ic_traffic_chunk_free);
   g_queue_init (&ring->chunks);
   ring->bytes_held = 0;
-  g_mutex_unlock (&ring->mutex);
+  pthread_mutex_unlock (&ring->mutex);
 }

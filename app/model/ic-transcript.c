@@ -5,7 +5,6 @@
 #include "ic-model-private.h"
 #include "ic-traffic-ring-private.h"
 
-#include <string.h>
 
 /* ------------------------------------------------------------- chunks */
 
@@ -250,7 +249,9 @@ ic_transcript_update (IcTranscript *self)
   g_return_val_if_fail (IC_IS_TRANSCRIPT (self), FALSE);
 
   ic__traffic_ring_get_info (self->ring, &info);
-  if (memcmp (&info, &self->info, sizeof info) == 0)
+  if (info.serial == self->info.serial && info.n_chunks == self->info.n_chunks
+      && info.bytes_in == self->info.bytes_in && info.bytes_out == self->info.bytes_out
+      && info.dropped_bytes == self->info.dropped_bytes)
     return FALSE;
   old = self->info;
   self->info = info;
