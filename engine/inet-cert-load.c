@@ -354,7 +354,14 @@ legacy_open (LegacyContext *legacy, char *why, size_t why_len)
       ERR_clear_error ();
       return true;
     }
-  inet__cert_openssl_reason (why, why_len);
+  {
+    unsigned long e = ERR_peek_last_error ();
+    const char *reason = e != 0 ? ERR_reason_error_string (e) : NULL;
+
+    snprintf (why, why_len, "it could not be loaded%s%s", reason != NULL ? ": " : "",
+              reason != NULL ? reason : "");
+    ERR_clear_error ();
+  }
   if (legacy->base != NULL)
     OSSL_PROVIDER_unload (legacy->base);
   OSSL_LIB_CTX_free (legacy->ctx);
@@ -636,8 +643,8 @@ parse_pkcs12 (InetCertLoad *load, const char *path, const unsigned char *data, s
       if (!legacy_open (&legacy, why, sizeof why))
         {
           SET_DETAIL ("%s: encrypted with %s, which needs OpenSSL's legacy provider (%s); "
-                      "convert it with 'openssl pkcs12 -legacy' and re-export it with AES",
-                      path, cipher, why[0] != '\0' ? why : "not available");
+                      "re-export the file with AES (openssl pkcs12 -export without -legacy)",
+                      path, cipher, why);
           PKCS12_free (p12);
           return INET_ERROR_PKCS12_UNSUPPORTED;
         }
@@ -986,7 +993,7 @@ decrypt_pkcs8 (X509_SIG *p8, const char *path, const char *password, EVP_PKEY **
       if (!legacy_open (&legacy, why, sizeof why))
         {
           SET_DETAIL ("%s: the key is encrypted with an algorithm that needs OpenSSL's legacy "
-                      "provider (%s)", path, why[0] != '\0' ? why : "not available");
+                      "provider (%s)", path, why);
           return INET_ERROR_KEY_INVALID;
         }
       info = PKCS8_decrypt_ex (p8, password, (int) strlen (password), legacy.ctx, NULL);
