@@ -685,7 +685,7 @@ classify_failure (InetTlsSession *session, int ssl_error, char *detail, size_t l
         unsigned offered = client_hello_version (session);
         int minimum = SSL_get_min_proto_version (session->ssl);
 
-        if (offered != 0 && offered < 0x0303)
+        if (offered != 0 && offered < (unsigned) minimum)
           snprintf (detail, len, "the client offers %s at most; this server needs %s or newer",
                     version_name (offered), version_name ((unsigned) minimum));
         else
