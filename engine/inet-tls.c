@@ -1017,6 +1017,20 @@ inet__tls_pending (InetTlsSession *session)
     }
 }
 
+size_t
+inet__tls_peek (InetTlsSession *session, void *buffer, size_t len)
+{
+  size_t done = 0;
+
+  if (session->failed != 0 || len == 0)
+    return 0;
+  ERR_clear_error ();
+  if (SSL_peek_ex (session->ssl, buffer, len, &done) != 1)
+    done = 0;
+  ERR_clear_error ();
+  return done;
+}
+
 void
 inet__tls_close_notify (InetTlsSession *session)
 {

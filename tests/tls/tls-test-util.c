@@ -197,6 +197,10 @@ server_events (SOCKET socket, UINT event, DWORD error, DWORD_PTR param)
             InetDisconnect (socket);
         }
       break;
+    case INET_EVENT_WRITE:
+      if (server->on_write != NULL)
+        server->on_write (server, socket, event);
+      break;
     case INET_EVENT_ERROR:
       if (InetGetClientId (socket) != 0)
         record_error (server, socket, error);
@@ -251,7 +255,8 @@ tls_server_try_start (const SECURITYCREDENTIALS *credentials, UINT timeout, DWOR
 TlsServer *
 tls_server_start (const SECURITYCREDENTIALS *credentials, UINT timeout)
 {
-  TlsServer *server = tls_server_try_start (credentials, timeout, 0);
+  /* no Nagle: echoes of several records would wait for delayed ACKs */
+  TlsServer *server = tls_server_try_start (credentials, timeout, INET_OPTION_NODELAY);
 
   if (server == NULL)
     {
@@ -375,6 +380,12 @@ tls_test_credentials (const char *cert, const char *key)
 int
 tls_tcp_connect (guint port)
 {
+  return tls_tcp_connect_small (port, 0);
+}
+
+int
+tls_tcp_connect_small (guint port, int receive_buffer)
+{
   struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((guint16) port) };
   struct timeval timeout = { 10, 0 };
   int one = 1;
@@ -385,6 +396,8 @@ tls_tcp_connect (guint port)
   setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (receive_buffer > 0)
+    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   if (connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
     g_error ("connect to port %u: %s", port, g_strerror (errno));
   return fd;

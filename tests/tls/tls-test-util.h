@@ -61,10 +61,11 @@ struct _TlsServer
   /* behaviour: NULL = echo */
   TlsServerHook on_read;
   TlsServerHook on_connect;
+  TlsServerHook on_write;
   gpointer data;
 };
 
-/* Starts a TLS server on 127.0.0.1:0 with these credentials. */
+/* Starts a TLS server on 127.0.0.1:0 with these credentials (TCP_NODELAY). */
 TlsServer *tls_server_start (const SECURITYCREDENTIALS *credentials, UINT timeout);
 /* Same with options of the caller; returns NULL (last error kept) on failure. */
 TlsServer *tls_server_try_start (const SECURITYCREDENTIALS *credentials, UINT timeout,
@@ -89,6 +90,8 @@ SECURITYCREDENTIALS tls_test_credentials (const char *cert, const char *key);
 
 /* A blocking TCP connection to 127.0.0.1:port with 10 s send/receive timeouts. */
 int tls_tcp_connect (guint port);
+/* Same with a small receive buffer (set before connecting), for slow readers. */
+int tls_tcp_connect_small (guint port, int receive_buffer);
 /* A client context: versions min..max (0 = library default), no verification. */
 SSL_CTX *tls_client_ctx (int min_version, int max_version);
 /* Handshake on fd; NULL on failure (fd stays open). */
