@@ -15,6 +15,10 @@
 #include <string.h>
 #include <time.h>
 
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -151,8 +155,8 @@ describe_certificate (X509 *cert, time_t now, LPINETCERTIFICATEINFO info)
 
       info->nNotAfter = (ULONGLONG) not_after;
       inet__cert_format_time (not_after, info->szNotAfter, sizeof info->szNotAfter);
-      /* whole days, rounded towards the past: -1 on the day after expiry */
-      info->nDaysLeft = (INT) (left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
+      /* whole days left; once expired, minus the whole days since (at least -1) */
+      info->nDaysLeft = (INT) (left >= 0 ? left / 86400 : MIN (left / 86400, -1));
       if (left < 0)
         info->dwFlags |= INET_CERT_INFO_EXPIRED;
       else if (left < (long long) INET_CERT_EXPIRES_SOON_DAYS * 86400)
