@@ -99,7 +99,8 @@ describe_key (X509 *cert, LPINETCERTIFICATEINFO info)
 
         if (EVP_PKEY_get_utf8_string_param (key, "group", curve, sizeof curve, &curve_len))
           nist = EC_curve_nid2nist (OBJ_sn2nid (curve));
-        snprintf (info->szKeyType, sizeof info->szKeyType, "EC %s", nist != NULL ? nist : curve);
+        inet__cert_detail (info->szKeyType, sizeof info->szKeyType, "EC %s",
+                           nist != NULL ? nist : curve);
         break;
       }
     default:

@@ -120,7 +120,8 @@ queue_out (InetTlsSession *session, const unsigned char *data, size_t len)
       size_t used = session->out_end - session->out_start;
       size_t size = session->out_size ? session->out_size : 2 * MAX_WRITE;
 
-      memmove (session->out, session->out + session->out_start, used);
+      if (used > 0)
+        memmove (session->out, session->out + session->out_start, used);
       session->out_start = 0;
       session->out_end = used;
       while (used + len > size)
