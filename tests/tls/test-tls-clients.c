@@ -83,13 +83,13 @@ hook_http (TlsServer *server, SOCKET client, UINT event)
   (void) event;
   if (n <= 0)
     return;
-  g_mutex_lock (&server->mutex);
+  tls_server_lock (server);
   g_byte_array_append (server->received, (const guint8 *) buffer, (guint) n);
   complete = g_strstr_len ((const char *) server->received->data, server->received->len,
                            "\r\n\r\n") != NULL;
   if (complete)
     g_byte_array_set_size (server->received, 0);
-  g_mutex_unlock (&server->mutex);
+  tls_server_unlock (server);
   if (complete)
     {
       InetWrite (client, (LPCBYTE) reply, sizeof reply - 1);
@@ -117,7 +117,7 @@ test_s_client_accepted (Fixture *f, gconstpointer data)
   if (!need ("openssl"))
     return;
   server = tls_server_start (&f->credentials, 30);
-  server->on_read = hook_echo_quit;
+  TLS_SERVER_SET (server, on_read, hook_echo_quit);
   connect = address (server);
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     {
@@ -198,7 +198,7 @@ test_curl (Fixture *f, gconstpointer data)
     return;
   c.lpszAlpn = "http/1.1";
   server = tls_server_start (&c, 30);
-  server->on_read = hook_http;
+  TLS_SERVER_SET (server, on_read, hook_http);
   url_ip = g_strdup_printf ("https://127.0.0.1:%u/", server->port);
   url_name = g_strdup_printf ("https://localhost:%u/", server->port);
   resolve = g_strdup_printf ("localhost:%u:127.0.0.1", server->port);
@@ -266,7 +266,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  signal (SIGPIPE, SIG_DFL);
+  tls_test_init_signals ();
 
 #define ADD(path, fn) g_test_add ("/tls/clients/" path, Fixture, NULL, fixture_setup, fn, \
                                   fixture_teardown)

@@ -714,7 +714,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  signal (SIGPIPE, SIG_DFL); /* the engine must never raise it */
+  tls_test_init_signals ();
   /* a file the legacy tests share with their subprocess (env set before
    * any thread exists) */
   shared = g_test_subprocess () ? NULL : tls_test_tmpdir ();

@@ -68,7 +68,7 @@ test_connect_close (Fixture *f, gconstpointer data)
   gint64 deadline;
 
   (void) data;
-  server->on_read = hook_bye;
+  TLS_SERVER_SET (server, on_read, hook_bye);
   for (int i = 0; i < CYCLES; i++)
     {
       TlsClient client = tls_client_open (i % 7 == 3 ? ctx12 : ctx, server->port, NULL);
@@ -212,7 +212,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  signal (SIGPIPE, SIG_DFL);
+  tls_test_init_signals ();
 
 #define ADD(path, fn) g_test_add ("/tls/cycles/" path, Fixture, NULL, fixture_setup, fn, \
                                   fixture_teardown)

@@ -97,9 +97,9 @@ expect_error (TlsServer *server, guint i, DWORD code, const char *word)
   if (word != NULL && strstr (detail, word) == NULL)
     g_error ("\"%s\" not in \"%s\"", word, detail);
   /* InetGetSecurityInfo in the ERROR handler said the same */
-  g_mutex_lock (&server->mutex);
+  tls_server_lock (server);
   info = g_array_index (server->error_infos, INETSECURITYINFO, i);
-  g_mutex_unlock (&server->mutex);
+  tls_server_unlock (server);
   g_assert_false (info.bSecure);
   g_assert_cmpuint (info.dwError, ==, code);
   g_assert_cmpstr (info.szError, ==, detail);
@@ -646,7 +646,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  signal (SIGPIPE, SIG_DFL);
+  tls_test_init_signals ();
 
 #define ADD(path, fn) g_test_add ("/tls/handshake/" path, Fixture, NULL, fixture_setup, fn, \
                                   fixture_teardown)

@@ -40,8 +40,8 @@ typedef struct
   INETSECURITYINFO info;
 } Accept;
 
-static gpointer
-accept_thread (gpointer data)
+static void *
+accept_thread (void *data)
 {
   Accept *a = data;
 
@@ -81,7 +81,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   int small = 4096;
   struct timeval timeout = { 10, 0 };
   Accept accept = { .f = f };
-  GThread *thread;
+  pthread_t thread;
 
   (void) data;
   f->dir = tls_test_tmpdir ();
@@ -108,7 +108,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   BIO_set_mem_eof_return (f->client_in, -1);
   SSL_set_bio (f->client, f->client_in, BIO_new_socket (f->client_fd, BIO_NOCLOSE));
 
-  thread = g_thread_new ("accept", accept_thread, &accept);
+  g_assert_cmpint (pthread_create (&thread, NULL, accept_thread, &accept), ==, 0);
   for (;;)
     {
       int rc = SSL_connect (f->client);
@@ -118,7 +118,7 @@ fixture_setup (Fixture *f, gconstpointer data)
       g_assert_cmpint (SSL_get_error (f->client, rc), ==, SSL_ERROR_WANT_READ);
       g_assert_cmpuint (client_receive (f, TRUE), >, 0);
     }
-  g_thread_join (thread);
+  pthread_join (thread, NULL);
   g_assert_nonnull (f->session);
   g_assert_cmpuint (accept.error, ==, 0);
   g_assert_true (accept.info.bSecure);
@@ -313,7 +313,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  signal (SIGPIPE, SIG_DFL);
+  tls_test_init_signals ();
 
 #define ADD(path, fn) g_test_add ("/tls/layer/" path, Fixture, NULL, fixture_setup, fn, \
                                   fixture_teardown)

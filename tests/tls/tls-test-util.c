@@ -3,14 +3,26 @@
 #include "tls-test-util.h"
 
 #include <errno.h>
-#include <gio/gio.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+void
+tls_test_init_signals (void)
+{
+  sigset_t pipe_only;
+
+  signal (SIGPIPE, SIG_DFL);
+  sigemptyset (&pipe_only);
+  sigaddset (&pipe_only, SIGPIPE);
+  pthread_sigmask (SIG_BLOCK, &pipe_only, NULL);
+}
 
 /* ------------------------------------------------------------- files */
 
@@ -96,44 +108,61 @@ int
 tls_test_run (const char *const *argv, const char *input, char **out)
 {
   GPtrArray *args = g_ptr_array_new ();
-  GSubprocess *process;
   GError *error = NULL;
-  char *stdout_text = NULL;
+  GString *text = g_string_new (NULL);
+  GPid pid;
+  int in_fd, out_fd;
   int status = -1;
+  int wait_status;
+  char buffer[4096];
+  ssize_t n;
+  gboolean spawned;
 
-  /* every child is bounded, whatever it waits for */
+  /* every child is bounded, whatever it waits for; plain fork and exec
+   * (no GSubprocess threads, which ThreadSanitizer cannot see through) */
   g_ptr_array_add (args, (gpointer) "timeout");
   g_ptr_array_add (args, (gpointer) "60");
   for (int i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (args, (gpointer) argv[i]);
   g_ptr_array_add (args, NULL);
-  process = g_subprocess_newv ((const char *const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                               &error);
+  spawned = g_spawn_async_with_pipes (NULL, (char **) args->pdata, NULL,
+                                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                                        | G_SPAWN_STDERR_TO_DEV_NULL,
+                                      NULL, NULL, &pid, &in_fd, &out_fd, NULL, &error);
   g_ptr_array_free (args, TRUE);
-  if (process == NULL)
+  if (!spawned)
     {
       g_test_message ("cannot run %s: %s", argv[0], error->message);
       g_error_free (error);
+      g_string_free (text, TRUE);
+      if (out != NULL)
+        *out = g_strdup ("");
       return -1;
     }
-  if (g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &stdout_text,
-                                     NULL, &error))
+  if (input != NULL && input[0] != '\0')
     {
-      if (g_subprocess_get_if_exited (process))
-        status = g_subprocess_get_exit_status (process);
+      size_t len = strlen (input);
+
+      while (len > 0 && (n = write (in_fd, input, len)) > 0)
+        {
+          input += n;
+          len -= (size_t) n;
+        }
     }
-  else
-    {
-      g_test_message ("%s: %s", argv[0], error->message);
-      g_error_free (error);
-    }
-  g_object_unref (process);
+  close (in_fd);
+  while ((n = read (out_fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      g_string_append_len (text, buffer, n);
+  close (out_fd);
+  while (waitpid (pid, &wait_status, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFEXITED (wait_status))
+    status = WEXITSTATUS (wait_status);
+  g_spawn_close_pid (pid);
   if (out != NULL)
-    *out = stdout_text != NULL ? stdout_text : g_strdup ("");
+    *out = g_string_free (text, FALSE);
   else
-    g_free (stdout_text);
+    g_string_free (text, TRUE);
   return status;
 }
 
@@ -151,19 +180,26 @@ record_error (TlsServer *server, SOCKET client, DWORD code)
       memset (&info, 0, sizeof info);
       info.dwSize = sizeof info;
     }
-  g_mutex_lock (&server->mutex);
+  tls_server_lock (server);
   g_array_append_val (server->error_codes, code);
   g_ptr_array_add (server->error_details, g_strdup (detail));
   g_array_append_val (server->error_infos, info);
   server->errors++;
-  g_cond_broadcast (&server->cond);
-  g_mutex_unlock (&server->mutex);
+  tls_server_broadcast (server);
+  tls_server_unlock (server);
 }
 
 static VOID CALLBACK
 server_events (SOCKET socket, UINT event, DWORD error, DWORD_PTR param)
 {
   TlsServer *server = (TlsServer *) param;
+  TlsServerHook on_connect, on_read, on_write;
+
+  tls_server_lock (server);
+  on_connect = server->on_connect;
+  on_read = server->on_read;
+  on_write = server->on_write;
+  tls_server_unlock (server);
 
   switch (event)
     {
@@ -172,22 +208,22 @@ server_events (SOCKET socket, UINT event, DWORD error, DWORD_PTR param)
         INETSECURITYINFO info = { .dwSize = sizeof info };
 
         g_assert_true (InetGetSecurityInfo (socket, &info));
-        g_mutex_lock (&server->mutex);
+        tls_server_lock (server);
         g_array_append_val (server->infos, info);
         g_array_append_val (server->clients, socket);
         server->connects++;
-        g_cond_broadcast (&server->cond);
-        g_mutex_unlock (&server->mutex);
-        if (server->on_connect != NULL)
-          server->on_connect (server, socket, event);
+        tls_server_broadcast (server);
+        tls_server_unlock (server);
+        if (on_connect != NULL)
+          on_connect (server, socket, event);
         break;
       }
     case INET_EVENT_READ:
-      g_mutex_lock (&server->mutex);
+      tls_server_lock (server);
       server->reads++;
-      g_mutex_unlock (&server->mutex);
-      if (server->on_read != NULL)
-        server->on_read (server, socket, event);
+      tls_server_unlock (server);
+      if (on_read != NULL)
+        on_read (server, socket, event);
       else
         {
           BYTE buffer[16384];
@@ -198,19 +234,19 @@ server_events (SOCKET socket, UINT event, DWORD error, DWORD_PTR param)
         }
       break;
     case INET_EVENT_WRITE:
-      if (server->on_write != NULL)
-        server->on_write (server, socket, event);
+      if (on_write != NULL)
+        on_write (server, socket, event);
       break;
     case INET_EVENT_ERROR:
       if (InetGetClientId (socket) != 0)
         record_error (server, socket, error);
       break;
     case INET_EVENT_DISCONNECT:
-      g_mutex_lock (&server->mutex);
+      tls_server_lock (server);
       g_array_append_val (server->disconnect_codes, error);
       server->disconnects++;
-      g_cond_broadcast (&server->cond);
-      g_mutex_unlock (&server->mutex);
+      tls_server_broadcast (server);
+      tls_server_unlock (server);
       break;
     default:
       break;
@@ -225,8 +261,15 @@ tls_server_try_start (const SECURITYCREDENTIALS *credentials, UINT timeout, DWOR
   UINT port = 0;
   DWORD last;
 
-  g_mutex_init (&server->mutex);
-  g_cond_init (&server->cond);
+  {
+    pthread_condattr_t attr;
+
+    pthread_mutex_init (&server->mutex, NULL);
+    pthread_condattr_init (&attr);
+    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+    pthread_cond_init (&server->cond, &attr);
+    pthread_condattr_destroy (&attr);
+  }
   server->infos = g_array_new (FALSE, TRUE, sizeof (INETSECURITYINFO));
   server->clients = g_array_new (FALSE, TRUE, sizeof (SOCKET));
   server->error_codes = g_array_new (FALSE, TRUE, sizeof (DWORD));
@@ -280,9 +323,38 @@ tls_server_stop (TlsServer *server)
   g_array_free (server->error_infos, TRUE);
   g_array_free (server->disconnect_codes, TRUE);
   g_byte_array_free (server->received, TRUE);
-  g_mutex_clear (&server->mutex);
-  g_cond_clear (&server->cond);
+  pthread_mutex_destroy (&server->mutex);
+  pthread_cond_destroy (&server->cond);
   g_free (server);
+}
+
+void
+tls_server_lock (TlsServer *server)
+{
+  pthread_mutex_lock (&server->mutex);
+}
+
+void
+tls_server_unlock (TlsServer *server)
+{
+  pthread_mutex_unlock (&server->mutex);
+}
+
+void
+tls_server_broadcast (TlsServer *server)
+{
+  pthread_cond_broadcast (&server->cond);
+}
+
+gboolean
+tls_server_wait_until (TlsServer *server, gint64 deadline)
+{
+  struct timespec ts = { (time_t) (deadline / G_USEC_PER_SEC),
+                         (long) (deadline % G_USEC_PER_SEC) * 1000 };
+
+  /* g_get_monotonic_time () is CLOCK_MONOTONIC in microseconds */
+  pthread_cond_timedwait (&server->cond, &server->mutex, &ts);
+  return g_get_monotonic_time () < deadline;
 }
 
 gboolean
@@ -291,12 +363,12 @@ tls_server_wait (TlsServer *server, const guint *counter, guint target)
   gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
   gboolean reached;
 
-  g_mutex_lock (&server->mutex);
+  tls_server_lock (server);
   while (*counter < target)
-    if (!g_cond_wait_until (&server->cond, &server->mutex, deadline))
+    if (!tls_server_wait_until (server, deadline))
       break;
   reached = *counter >= target;
-  g_mutex_unlock (&server->mutex);
+  tls_server_unlock (server);
   return reached;
 }
 
@@ -305,9 +377,9 @@ tls_server_get (TlsServer *server, const guint *counter)
 {
   guint value;
 
-  g_mutex_lock (&server->mutex);
+  tls_server_lock (server);
   value = *counter;
-  g_mutex_unlock (&server->mutex);
+  tls_server_unlock (server);
   return value;
 }
 
@@ -317,9 +389,9 @@ tls_server_error_code (TlsServer *server, guint i)
   DWORD code;
 
   g_assert_true (tls_server_wait (server, &server->errors, i + 1));
-  g_mutex_lock (&server->mutex);
+  tls_server_lock (server);
   code = g_array_index (server->error_codes, DWORD, i);
-  g_mutex_unlock (&server->mutex);
+  tls_server_unlock (server);
   return code;
 }
 
@@ -329,9 +401,9 @@ tls_server_error_detail (TlsServer *server, guint i)
   char *detail;
 
   g_assert_true (tls_server_wait (server, &server->errors, i + 1));
-  g_mutex_lock (&server->mutex);
+  tls_server_lock (server);
   detail = g_strdup (g_ptr_array_index (server->error_details, i));
-  g_mutex_unlock (&server->mutex);
+  tls_server_unlock (server);
   return detail;
 }
 
@@ -341,9 +413,9 @@ tls_server_info (TlsServer *server, guint i)
   INETSECURITYINFO info;
 
   g_assert_true (tls_server_wait (server, &server->connects, i + 1));
-  g_mutex_lock (&server->mutex);
+  tls_server_lock (server);
   info = g_array_index (server->infos, INETSECURITYINFO, i);
-  g_mutex_unlock (&server->mutex);
+  tls_server_unlock (server);
   return info;
 }
 
@@ -356,10 +428,10 @@ tls_hook_sink (TlsServer *server, SOCKET client, UINT event)
   (void) event;
   if (n > 0)
     {
-      g_mutex_lock (&server->mutex);
+      tls_server_lock (server);
       g_byte_array_append (server->received, buffer, (guint) n);
-      g_cond_broadcast (&server->cond);
-      g_mutex_unlock (&server->mutex);
+      tls_server_broadcast (server);
+      tls_server_unlock (server);
     }
 }
 
@@ -387,7 +459,8 @@ int
 tls_tcp_connect_small (guint port, int receive_buffer)
 {
   struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((guint16) port) };
-  struct timeval timeout = { 10, 0 };
+  /* generous: sanitizers on a loaded machine are slow */
+  struct timeval timeout = { 30, 0 };
   int one = 1;
   int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <pthread.h>
 #include <inet-cert.h>
 #include <inet-server.h>
 #include <openssl/ssl.h>
@@ -12,7 +13,14 @@
 G_BEGIN_DECLS
 
 /* Every wait in these tests gives up after this long (then the test fails). */
-#define TLS_TEST_WAIT_US (30 * G_USEC_PER_SEC)
+#define TLS_TEST_WAIT_US (60 * G_USEC_PER_SEC)
+
+/* Call first in main (): SIGPIPE at its default action but blocked in the
+ * test's threads, so a test client writing to a closed socket gets EPIPE
+ * (and fails an assertion) instead of killing the program. Engine threads
+ * block every signal themselves; the no-sigpipe test unblocks it around
+ * the engine calls it checks. */
+void tls_test_init_signals (void);
 
 /* ------------------------------------------------------------- files */
 
@@ -38,10 +46,12 @@ gboolean tls_test_have_program (const char *name);
 typedef struct _TlsServer TlsServer;
 typedef void (*TlsServerHook) (TlsServer *server, SOCKET client, UINT event);
 
+/* pthread locks, not GMutex: ThreadSanitizer sees these (GLib's futexes
+ * are invisible to it). */
 struct _TlsServer
 {
-  GMutex mutex;
-  GCond cond;
+  pthread_mutex_t mutex;
+  pthread_cond_t cond;                /* monotonic clock */
   SOCKET handle;
   guint port;
 
@@ -71,6 +81,23 @@ TlsServer *tls_server_start (const SECURITYCREDENTIALS *credentials, UINT timeou
 TlsServer *tls_server_try_start (const SECURITYCREDENTIALS *credentials, UINT timeout,
                                  DWORD options);
 void tls_server_stop (TlsServer *server);
+
+void tls_server_lock (TlsServer *server);
+void tls_server_unlock (TlsServer *server);
+void tls_server_broadcast (TlsServer *server);
+/* Waits on the condition until deadline (g_get_monotonic_time () based);
+ * FALSE once it has passed. Called with the lock held. */
+gboolean tls_server_wait_until (TlsServer *server, gint64 deadline);
+
+/* Sets a hook or the data (under the lock: session threads read them). */
+#define TLS_SERVER_SET(server, field, value) \
+  do                                        \
+    {                                       \
+      tls_server_lock (server);             \
+      (server)->field = (value);            \
+      tls_server_unlock (server);           \
+    }                                       \
+  while (0)
 
 /* Waits (bounded) until *counter >= target; FALSE on timeout. */
 gboolean tls_server_wait (TlsServer *server, const guint *counter, guint target);
