@@ -297,7 +297,6 @@ fill_problems (IcCertificatePreview *self)
                                       : _("Note"), -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       gtk_widget_add_css_class (row, "problem");
-      gtk_widget_add_css_class (row, severity_css (problem->severity));
       gtk_list_box_append (self->problems_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->problems_list),

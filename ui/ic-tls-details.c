@@ -94,6 +94,10 @@ add_step (IcTlsDetails *self,
   gtk_label_set_wrap (GTK_LABEL (body), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (body), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (body, "dim-label");
+  /* every step wraps at the same width */
+  gtk_label_set_width_chars (GTK_LABEL (body), 44);
+  gtk_label_set_max_width_chars (GTK_LABEL (body), 44);
+  gtk_widget_set_hexpand (labels, TRUE);
   gtk_box_append (GTK_BOX (labels), heading);
   gtk_box_append (GTK_BOX (labels), body);
   gtk_box_append (GTK_BOX (row), image);

@@ -28,7 +28,7 @@ typedef struct
   char *cert;
   IcServerList *list;
   IcWindow *window;
-  GSubprocess *client;
+  GSubprocess *clients[3];
 } Fixture;
 
 static gboolean have_display;
@@ -64,6 +64,8 @@ static void
 screenshot (GtkWidget  *window,
             const char *name)
 {
+  /* the main window: everything that is not the black root */
+  gboolean trim = IC_IS_WINDOW (window);
   const char *dir = g_getenv ("IC_SCREENSHOT_DIR");
   g_autofree char *file = NULL;
   g_autofree char *crop = NULL;
@@ -77,7 +79,8 @@ screenshot (GtkWidget  *window,
   crop = g_strdup_printf ("%dx%d+0+0", gtk_widget_get_width (window),
                           gtk_widget_get_height (window));
   {
-    const char *argv[] = { "import", "-window", "root", "-crop", crop, "+repage", file, NULL };
+    const char *argv[] = { "import", "-window", "root", trim ? "-trim" : "-crop", trim ? "+repage" : crop,
+                           "+repage", file, NULL };
 
     g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                   &status, &error);
@@ -129,13 +132,14 @@ fixture_teardown (Fixture       *f,
 {
   if (!have_display)
     return;
-  if (f->client)
-    {
-      /* end of input: s_client closes and exits */
-      g_output_stream_close (g_subprocess_get_stdin_pipe (f->client), NULL, NULL);
-      g_subprocess_wait (f->client, NULL, NULL);
-      g_clear_object (&f->client);
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (f->clients); i++)
+    if (f->clients[i])
+      {
+        /* end of input: s_client closes and exits */
+        g_output_stream_close (g_subprocess_get_stdin_pipe (f->clients[i]), NULL, NULL);
+        g_subprocess_wait (f->clients[i], NULL, NULL);
+        g_clear_object (&f->clients[i]);
+      }
   gtk_window_close (GTK_WINDOW (f->window));
   spin_ms (200);
   g_assert_null (f->window);
@@ -254,7 +258,21 @@ test_demo (Fixture       *f,
                    "Ready to serve");
   g_assert_true (view_shows (GTK_WIDGET (page), report->fingerprint));
   g_assert_true (ic_server_dialog_validate (IC_SERVER_DIALOG (dialog), NULL));
-  screenshot (GTK_WIDGET (dialog), "tls-page.png");
+  if (g_getenv ("IC_SCREENSHOT_DIR"))
+    {
+      GtkWidget *preview = GTK_WIDGET (ic_tls_page_get_preview (page));
+      GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (preview, GTK_TYPE_SCROLLED_WINDOW));
+      graphene_point_t at;
+
+      gtk_window_set_default_size (dialog, 640, 880);
+      spin_ms (300);
+      screenshot (GTK_WIDGET (dialog), "tls-page.png");
+      /* scrolled down to the preview */
+      g_assert_true (gtk_widget_compute_point (preview, gtk_scrolled_window_get_child (scroller),
+                                               &GRAPHENE_POINT_INIT (0, 0), &at));
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), at.y - 110);
+      screenshot (GTK_WIDGET (dialog), "tls-preview.png");
+    }
 
   g_assert_true (ic_server_dialog_save (IC_SERVER_DIALOG (dialog)));
   SPIN_UNTIL (dialog == NULL, "the dialog to close");
@@ -267,10 +285,10 @@ test_demo (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start", NULL));
   SPIN_UNTIL (ic_server_get_status (server) == IC_SERVER_LISTENING, "the server to listen");
   port = g_strdup_printf ("127.0.0.1:%u", ic_server_get_port (server));
-  f->client = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                "openssl", "s_client", "-connect", port, "-servername",
-                                "localhost", "-CAfile", f->cert, "-verify_return_error", NULL);
+  f->clients[0] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                    | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                    "openssl", "s_client", "-connect", port, "-servername",
+                                    "localhost", "-CAfile", f->cert, "-verify_return_error", NULL);
   g_assert_no_error (error);
 
   server_page = ic_window_get_page (f->window);
@@ -299,6 +317,24 @@ test_demo (Fixture       *f,
                                                              "cipher"), "TLS_"));
   g_assert_true (view_shows (GTK_WIDGET (ic_server_page_get_tls_details (server_page)),
                              "1. Client Hello"));
+
+  /* Two more clients: TLS 1.2, and one that asks for an application protocol. */
+  f->clients[1] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                    | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                    "openssl", "s_client", "-connect", port, "-tls1_2", "-CAfile",
+                                    f->cert, NULL);
+  g_assert_no_error (error);
+  f->clients[2] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                    | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                    "openssl", "s_client", "-connect", port, "-servername",
+                                    "localhost", "-CAfile", f->cert, NULL);
+  g_assert_no_error (error);
+  SPIN_UNTIL (g_list_model_get_n_items (rows) == 3, "three rows");
+  spin_ms (300);
+  g_assert_true (view_shows (GTK_WIDGET (ic_server_page_get_client_view (server_page)), "TLSv1.2 · "));
+  /* room for the details, as a person drags the divider */
+  gtk_paned_set_position (GTK_PANED (gtk_widget_get_ancestor (GTK_WIDGET (ic_server_page_get_tls_details (server_page)),
+                                                              GTK_TYPE_PANED)), 150);
   screenshot (GTK_WIDGET (f->window), "client-tls.png");
 
   /* A plain-text client: a failed handshake with its reason. */
@@ -330,8 +366,8 @@ test_demo (Fixture       *f,
                                             IC_CLIENT_COMMAND_OPENSSL);
   g_assert_nonnull (strstr (command, f->cert));
   g_assert_nonnull (strstr (command, port));
-  g_assert_true (ic_server_tls_view_copy_command (ic_server_page_get_tls_view (server_page)));
   screenshot (GTK_WIDGET (f->window), "tls-failures.png");
+  g_assert_true (ic_server_tls_view_copy_command (ic_server_page_get_tls_view (server_page)));
 }
 
 /* ------------------------------------------------------- broken files */
@@ -399,6 +435,25 @@ test_broken_files (Fixture       *f,
   SPIN_UNTIL (!ic_tls_page_is_checking (page) && has_title (page, "192.0.2.10"),
               "the address warning");
 
+  /* and both at once, as the screenshot of problems shows them */
+  ic_tls_page_choose_files (page, a, b_key, NULL);
+  SPIN_UNTIL (!ic_tls_page_is_checking (page) && has_title (page, "does not belong")
+              && has_title (page, "192.0.2.10"), "the mismatch and the address warning");
+  if (g_getenv ("IC_SCREENSHOT_DIR"))
+    {
+      GtkWidget *preview = GTK_WIDGET (ic_tls_page_get_preview (page));
+      GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (preview, GTK_TYPE_SCROLLED_WINDOW));
+      graphene_point_t at;
+
+      ic_server_dialog_show_page (IC_SERVER_DIALOG (dialog), "tls");
+      gtk_window_set_default_size (dialog, 640, 880);
+      spin_ms (300);
+      g_assert_true (gtk_widget_compute_point (preview, gtk_scrolled_window_get_child (scroller),
+                                               &GRAPHENE_POINT_INIT (0, 0), &at));
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), at.y - 110);
+      screenshot (GTK_WIDGET (dialog), "tls-problems.png");
+    }
+
   gtk_window_close (dialog);
   SPIN_UNTIL (dialog == NULL, "the dialog to close");
 }
@@ -430,7 +485,15 @@ main (int   argc,
   have_display = gtk_init_check ();
   have_openssl = openssl != NULL;
   if (have_display)
-    adw_init ();
+    {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      adw_init ();
+      /* what AdwApplication loads for the console */
+      gtk_css_provider_load_from_resource (css, "/org/inetconsole/Console/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
 
   g_test_add ("/ui/tls/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
   g_test_add ("/ui/tls/broken-files", Fixture, NULL, fixture_setup, test_broken_files,
