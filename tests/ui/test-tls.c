@@ -373,17 +373,31 @@ test_demo (Fixture       *f,
 /* ------------------------------------------------------- broken files */
 
 static void
+make_cert_full (Fixture    *f,
+                const char *name,
+                const char *key,
+                const char *password,
+                INT         start_days,
+                const char *names)
+{
+  g_autofree char *cert_path = g_build_filename (f->dir, name, NULL);
+  g_autofree char *key_path = g_build_filename (f->dir, key, NULL);
+  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params, .lpszCertFile = cert_path,
+                                   .lpszKeyFile = key_path, .lpszKeyPassword = password,
+                                   .nStartDays = start_days, .dwValidDays = start_days ? 30 : 0,
+                                   .lpszCommonName = names, .lpszAltNames = names,
+                                   .dwFlags = names ? INET_CERT_FLAG_NO_DEFAULT_NAMES : 0 };
+
+  g_assert_true (InetCreateSelfSignedCertificate (&params));
+}
+
+static void
 make_cert (Fixture    *f,
            const char *name,
            const char *key,
            const char *password)
 {
-  g_autofree char *cert_path = g_build_filename (f->dir, name, NULL);
-  g_autofree char *key_path = g_build_filename (f->dir, key, NULL);
-  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params, .lpszCertFile = cert_path,
-                                   .lpszKeyFile = key_path, .lpszKeyPassword = password };
-
-  g_assert_true (InetCreateSelfSignedCertificate (&params));
+  make_cert_full (f, name, key, password, 0, NULL);
 }
 
 static void
@@ -435,10 +449,18 @@ test_broken_files (Fixture       *f,
   SPIN_UNTIL (!ic_tls_page_is_checking (page) && has_title (page, "192.0.2.10"),
               "the address warning");
 
-  /* and both at once, as the screenshot of problems shows them */
-  ic_tls_page_choose_files (page, a, b_key, NULL);
+  /* all at once, as the screenshot of problems shows them: an expired
+   * certificate for another name, with a key from elsewhere */
+  make_cert_full (f, "old.pem", "old.key", NULL, -400, "app.example");
+  {
+    g_autofree char *old = g_build_filename (f->dir, "old.pem", NULL);
+
+    ic_tls_page_set_password (page, "");
+    ic_tls_page_choose_files (page, old, b_key, NULL);
+  }
   SPIN_UNTIL (!ic_tls_page_is_checking (page) && has_title (page, "does not belong")
-              && has_title (page, "192.0.2.10"), "the mismatch and the address warning");
+              && has_title (page, "expired") && has_title (page, "127.0.0.1"),
+              "the mismatch, the expiry and the address warning");
   if (g_getenv ("IC_SCREENSHOT_DIR"))
     {
       GtkWidget *preview = GTK_WIDGET (ic_tls_page_get_preview (page));
