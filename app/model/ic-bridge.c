@@ -14,6 +14,8 @@
 #include <pthread.h>
 
 #define MIN_BATCH 16
+#define MIN_RING  64
+#define KEEP_RING 4096  /* a larger ring is given back once the queue is empty */
 
 struct _IcBridge
 {
@@ -24,7 +26,10 @@ struct _IcBridge
   GDestroyNotify notify;
 
   pthread_mutex_t mutex;           /* pthread: visible to ThreadSanitizer */
-  GQueue queue;                   /* (element-type IcEvent) (lock: mutex) */
+  IcEvent **ring;                 /* (owned) (lock: mutex) the queue: a ring of capacity */
+  guint capacity;                 /* (lock: mutex) */
+  guint head;                     /* (lock: mutex) oldest */
+  guint length;                   /* (lock: mutex) */
   GSource *source;                /* (owned) (nullable) (lock: mutex) the pending one */
   gboolean closed;                /* (lock: mutex) */
   guint queue_limit;              /* (lock: mutex) */
@@ -50,6 +55,52 @@ bridge_copy (IcBridge *bridge)
 
 G_DEFINE_BOXED_TYPE (IcBridge, ic_bridge, bridge_copy, ic_bridge_unref)
 
+/* The queue: a ring of pointers that doubles when full (no allocation per
+ * event beyond the record itself). Called with the mutex held. */
+static void
+ring_push_locked (IcBridge *bridge,
+                  IcEvent  *event)
+{
+  if (bridge->length == bridge->capacity)
+    {
+      guint capacity = MAX (MIN_RING, bridge->capacity * 2);
+      IcEvent **ring = g_new (IcEvent *, capacity);
+
+      for (guint i = 0; i < bridge->length; i++)
+        ring[i] = bridge->ring[(bridge->head + i) % bridge->capacity];
+      g_free (bridge->ring);
+      bridge->ring = ring;
+      bridge->capacity = capacity;
+      bridge->head = 0;
+    }
+  bridge->ring[(bridge->head + bridge->length) % bridge->capacity] = event;
+  bridge->length++;
+}
+
+static IcEvent *
+ring_pop_locked (IcBridge *bridge)
+{
+  IcEvent *event = bridge->ring[bridge->head];
+
+  bridge->head = (bridge->head + 1) % bridge->capacity;
+  bridge->length--;
+  if (bridge->length == 0 && bridge->capacity > KEEP_RING)
+    {
+      /* after a burst: give the memory back */
+      g_clear_pointer (&bridge->ring, g_free);
+      bridge->capacity = 0;
+      bridge->head = 0;
+    }
+  return event;
+}
+
+static void
+ring_clear_locked (IcBridge *bridge)
+{
+  while (bridge->length > 0)
+    ic_event_free (ring_pop_locked (bridge));
+}
+
 IcBridge *
 ic_bridge_new (GMainContext   *context,
                IcBridgeFunc    func,
@@ -68,7 +119,6 @@ ic_bridge_new (GMainContext   *context,
   bridge->user_data = user_data;
   bridge->notify = notify;
   pthread_mutex_init (&bridge->mutex, NULL);
-  g_queue_init (&bridge->queue);
   bridge->queue_limit = IC_BRIDGE_DEFAULT_QUEUE_LIMIT;
   bridge->max_events = IC_BRIDGE_DEFAULT_MAX_EVENTS;
   bridge->budget_usec = IC_BRIDGE_DEFAULT_BUDGET_USEC;
@@ -95,7 +145,8 @@ ic_bridge_unref (IcBridge *bridge)
   /* the last reference can only go after close or when nothing was queued
    * (a pending source holds a reference) */
   g_assert (bridge->source == NULL);
-  g_queue_clear_full (&bridge->queue, (GDestroyNotify) ic_event_free);
+  ring_clear_locked (bridge);
+  g_free (bridge->ring);
   if (!bridge->notified && bridge->notify != NULL)
     bridge->notify (bridge->user_data);
   g_main_context_unref (bridge->context);
@@ -156,10 +207,10 @@ take_batch (IcBridge *bridge,
       pthread_mutex_unlock (&bridge->mutex);
       return NULL;
     }
-  n = MIN (max, bridge->queue.length);
+  n = MIN (max, bridge->length);
   batch = g_ptr_array_new_full (n, (GDestroyNotify) ic_event_free);
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (batch, g_queue_pop_head (&bridge->queue));
+    g_ptr_array_add (batch, ring_pop_locked (bridge));
   bridge->delivered += n;
   if (dispatch && n > 0)
     bridge->dispatches++;
@@ -201,7 +252,7 @@ dispatch_cb (gpointer data)
   pthread_mutex_lock (&bridge->mutex);
   if (bridge->closed)
     more = FALSE; /* close destroyed the source already */
-  else if (bridge->queue.length > 0)
+  else if (bridge->length > 0)
     more = TRUE;
   else
     {
@@ -223,7 +274,7 @@ ic_bridge_push (IcBridge *bridge,
 
   pthread_mutex_lock (&bridge->mutex);
   if (bridge->closed
-      || (bridge->queue_limit > 0 && bridge->queue.length >= bridge->queue_limit
+      || (bridge->queue_limit > 0 && bridge->length >= bridge->queue_limit
           && ic_event_is_droppable (event)))
     {
       bridge->dropped++;
@@ -231,9 +282,9 @@ ic_bridge_push (IcBridge *bridge,
       ic_event_free (event);
       return FALSE;
     }
-  g_queue_push_tail (&bridge->queue, event);
+  ring_push_locked (bridge, event);
   bridge->pushed++;
-  bridge->queued_peak = MAX (bridge->queued_peak, bridge->queue.length);
+  bridge->queued_peak = MAX (bridge->queued_peak, bridge->length);
   if (bridge->source == NULL)
     {
       /* empty -> non-empty: the only moment a source is attached */
@@ -279,7 +330,6 @@ void
 ic_bridge_close (IcBridge *bridge)
 {
   GSource *source;
-  GQueue queue;
 
   g_return_if_fail (bridge != NULL);
 
@@ -291,8 +341,8 @@ ic_bridge_close (IcBridge *bridge)
     }
   bridge->closed = TRUE;
   source = g_steal_pointer (&bridge->source);
-  queue = bridge->queue;
-  g_queue_init (&bridge->queue);
+  /* nothing is pushed any more: the records can go */
+  ring_clear_locked (bridge);
   pthread_mutex_unlock (&bridge->mutex);
 
   if (source != NULL)
@@ -301,7 +351,6 @@ ic_bridge_close (IcBridge *bridge)
       g_source_destroy (source);
       g_source_unref (source);
     }
-  g_queue_clear_full (&queue, (GDestroyNotify) ic_event_free);
 
   if (bridge->notify != NULL)
     bridge->notify (bridge->user_data);
@@ -319,7 +368,7 @@ ic_bridge_get_stats (IcBridge      *bridge,
   stats->pushed = bridge->pushed;
   stats->dropped = bridge->dropped;
   stats->arms = bridge->arms;
-  stats->queued = bridge->queue.length;
+  stats->queued = bridge->length;
   stats->queued_peak = bridge->queued_peak;
   stats->delivered = bridge->delivered;
   stats->dispatches = bridge->dispatches;

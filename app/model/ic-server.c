@@ -1,9 +1,9 @@
 /* ic-server.c - the server model: one engine server, its service, its
  * clients and counters.
  *
- * Threads: the engine callback (engine_event_cb) runs in engine threads and
+ * Threads: the engine callback (ic-server-link.c) runs in engine threads and
  * sees only the run's IcLink (service, bridge, traffic stores), never this
- * object. Everything else runs on self->context.
+ * object. Everything here runs on self->context.
  *
  * A run is one InetServerStart .. InetServerStop. Its end (finish_run) is
  * the hard line: the engine has returned from InetServerStop (so no engine
@@ -15,256 +15,10 @@
 
 #include "ic-bridge.h"
 #include "ic-model-private.h"
-#include "ic-traffic-ring-private.h"
+#include "ic-server-link-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <stdatomic.h>
 #include <string.h>
-#include <sys/socket.h>
-
-/* ------------------------------------------------------------ the link */
-
-/* The engine side of a run: what engine threads may touch. */
-typedef struct
-{
-  IcBridge *bridge;              /* (owned) */
-  IcService *service;            /* (owned) */
-  gboolean secure;
-  GRWLock rings_lock;
-  GHashTable *rings;             /* (lock: rings_lock) SOCKET -> IcTrafficRing (owned) */
-  atomic_int capture;
-  atomic_uint_fast64_t callbacks;
-} IcLink;
-
-static void
-link_free (IcLink *link)
-{
-  g_clear_pointer (&link->bridge, ic_bridge_unref);
-  g_clear_pointer (&link->service, ic_service_unref);
-  g_clear_pointer (&link->rings, g_hash_table_unref);
-  g_rw_lock_clear (&link->rings_lock);
-  g_free (link);
-}
-
-static IcLink *
-link_new (IcBridge  *bridge,
-          IcService *service,
-          gboolean   secure,
-          gboolean   capture)
-{
-  IcLink *link = g_new0 (IcLink, 1);
-
-  link->bridge = ic_bridge_ref (bridge);
-  link->service = ic_service_ref (service);
-  link->secure = secure;
-  g_rw_lock_init (&link->rings_lock);
-  link->rings = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                       (GDestroyNotify) ic__traffic_ring_unref);
-  atomic_init (&link->capture, capture);
-  atomic_init (&link->callbacks, 0);
-  return link;
-}
-
-/* Engine threads: the service read or wrote something. */
-static void
-traffic_cb (SOCKET              client,
-            IcTrafficDirection  direction,
-            const guint8       *data,
-            gsize               length,
-            gpointer            user_data)
-{
-  IcLink *link = user_data;
-  IcTrafficRing *ring;
-
-  if (!atomic_load_explicit (&link->capture, memory_order_relaxed))
-    return;
-  g_rw_lock_reader_lock (&link->rings_lock);
-  ring = g_hash_table_lookup (link->rings, GSIZE_TO_POINTER (client));
-  if (ring != NULL)
-    ic__traffic_ring_append (ring, direction, data, length);
-  g_rw_lock_reader_unlock (&link->rings_lock);
-}
-
-static void
-copy_peer (IcEvent *event,
-           SOCKET   socket)
-{
-  char address[128];
-  UINT port = 0;
-
-  if (InetGetPeerAddress (socket, address, sizeof address, &port))
-    {
-      event->address = g_strdup (address);
-      event->port = port;
-      event->family = strchr (address, ':') != NULL ? AF_INET6 : AF_INET;
-    }
-}
-
-static void
-copy_detail (IcEvent *event,
-             SOCKET   socket)
-{
-  char detail[512];
-
-  if (InetGetEventDetail (socket, detail, sizeof detail) > 0)
-    event->detail = g_strdup (detail);
-}
-
-static IcEvent *
-connect_event (IcLink *link,
-               SOCKET  client)
-{
-  IcEvent *event = ic_event_new (IC_EVENT_CONNECT, client);
-  INETCLIENTSTATS stats = { .dwSize = sizeof stats };
-  IcTrafficRing *ring;
-
-  copy_peer (event, client);
-  if (InetGetClientStats (client, &stats))
-    {
-      event->client_id = stats.dwClientId;
-      event->family = stats.nAddressFamily;
-      event->connect_time = (gint64) stats.nConnectTime;
-      event->priority = stats.nPriority;
-    }
-  if (link->secure)
-    {
-      event->tls = g_new0 (INETSECURITYINFO, 1);
-      event->tls->dwSize = sizeof *event->tls;
-      if (!InetGetSecurityInfo (client, event->tls))
-        g_clear_pointer (&event->tls, g_free);
-    }
-  /* before the service sees CONNECT: a banner is part of the transcript */
-  ring = ic__traffic_ring_new (IC_TRANSCRIPT_DEFAULT_MAX_CHUNKS, IC_TRANSCRIPT_DEFAULT_MAX_BYTES);
-  event->traffic = ic__traffic_ring_ref (ring);
-  g_rw_lock_writer_lock (&link->rings_lock);
-  g_hash_table_replace (link->rings, GSIZE_TO_POINTER (client), ring);
-  g_rw_lock_writer_unlock (&link->rings_lock);
-  return event;
-}
-
-static IcEvent *
-disconnect_event (IcLink *link,
-                  SOCKET  client,
-                  DWORD   error)
-{
-  IcEvent *event = ic_event_new (IC_EVENT_DISCONNECT, client);
-  INETCLIENTSTATS stats = { .dwSize = sizeof stats };
-
-  copy_peer (event, client);
-  /* information getters work until the DISCONNECT handler returns */
-  if (InetGetClientStats (client, &stats))
-    {
-      event->client_id = stats.dwClientId;
-      event->bytes_in = stats.nBytesIn;
-      event->bytes_out = stats.nBytesOut;
-      event->error = stats.dwCloseReason;
-    }
-  else
-    event->client_id = InetGetClientId (client);
-  if (error != 0)
-    event->detail = ic_engine_error_string (error);
-  g_rw_lock_writer_lock (&link->rings_lock);
-  g_hash_table_remove (link->rings, GSIZE_TO_POINTER (client));
-  g_rw_lock_writer_unlock (&link->rings_lock);
-  return event;
-}
-
-/* Engine threads. Never touches the IcServer. */
-static void CALLBACK
-engine_event_cb (SOCKET    socket,
-                 UINT      id,
-                 DWORD     error,
-                 DWORD_PTR param)
-{
-  IcLink *link = (IcLink *) param;
-  IcEvent *event = NULL;
-
-  atomic_fetch_add_explicit (&link->callbacks, 1, memory_order_relaxed);
-
-  switch (id)
-    {
-    case INET_EVENT_READ:
-    case INET_EVENT_WRITE:
-    case INET_EVENT_CANCEL:
-    case INET_EVENT_ACCEPT:
-      /* traffic shows in counters (sampled) and transcripts (observer) */
-      ic_service_handle_event (link->service, socket, id, error);
-      return;
-
-    case INET_EVENT_CONNECT:
-      event = connect_event (link, socket);
-      ic_bridge_push (link->bridge, event);
-      ic_service_handle_event (link->service, socket, id, error);
-      return;
-
-    case INET_EVENT_DISCONNECT:
-      /* after the service: its last words count */
-      ic_service_handle_event (link->service, socket, id, error);
-      ic_bridge_push (link->bridge, disconnect_event (link, socket, error));
-      return;
-
-    case INET_EVENT_TIMEOUT:
-      event = ic_event_new (IC_EVENT_TIMEOUT, socket);
-      event->client_id = InetGetClientId (socket);
-      copy_peer (event, socket);
-      break;
-
-    case INET_EVENT_START:
-      {
-        char address[128];
-        UINT port = 0;
-
-        event = ic_event_new (IC_EVENT_START, socket);
-        if (InetGetLocalAddress (socket, address, sizeof address, &port))
-          event->detail = ic__format_peer (address, port);
-      }
-      break;
-
-    case INET_EVENT_STOP:
-      event = ic_event_new (IC_EVENT_STOP, socket);
-      break;
-
-    case INET_EVENT_REJECT:
-      event = ic_event_new (IC_EVENT_REJECT, socket);
-      event->error = error;
-      copy_peer (event, socket);
-      copy_detail (event, socket);
-      break;
-
-    case INET_EVENT_ERROR:
-      event = ic_event_new (IC_EVENT_ERROR, socket);
-      event->error = error;
-      event->client_id = InetGetClientId (socket); /* 0 on the server handle */
-      if (event->client_id != 0)
-        copy_peer (event, socket);
-      copy_detail (event, socket);
-      break;
-
-    case INET_EVENT_IDLE:
-      event = ic_event_new (IC_EVENT_IDLE, socket);
-      break;
-
-    case INET_EVENT_SUSPEND:
-      event = ic_event_new (IC_EVENT_SUSPEND, socket);
-      break;
-
-    case INET_EVENT_RESUME:
-      event = ic_event_new (IC_EVENT_RESUME, socket);
-      break;
-
-    case INET_EVENT_RESTART:
-      event = ic_event_new (IC_EVENT_RESTART, socket);
-      event->error = error;
-      break;
-
-    default:
-      break;
-    }
-
-  ic_service_handle_event (link->service, socket, id, error);
-  if (event != NULL)
-    ic_bridge_push (link->bridge, event);
-}
 
 /* ------------------------------------------------------------- the run */
 
@@ -724,7 +478,7 @@ apply_batch (IcBridge  *bridge,
       switch (event->kind)
         {
         case IC_EVENT_CONNECT:
-          client = ic__client_new (self, event, run->link->service, linger_blocks (self));
+          client = ic__client_new (self, event, ic__link_get_service (run->link), linger_blocks (self));
           g_hash_table_replace (self->clients_by_id, GUINT_TO_POINTER (event->client_id),
                                 client);
           g_ptr_array_add (added, g_object_ref (client));
@@ -926,7 +680,7 @@ finish_run (IcServer *self)
       notify (self, PROP_START_TIME);
     }
   ic_bridge_unref (run->bridge);
-  link_free (run->link);
+  ic__link_free (run->link);
   g_free (run);
 
   if (failed)
@@ -1138,7 +892,7 @@ ic_server_set_property (GObject      *object,
     case PROP_CAPTURE_TRAFFIC:
       self->capture = g_value_get_boolean (value);
       if (self->run != NULL)
-        atomic_store (&self->run->link->capture, self->capture);
+        ic__link_set_capture (self->run->link, self->capture);
       notify (self, PROP_CAPTURE_TRAFFIC);
       break;
     default:
@@ -1568,13 +1322,12 @@ ic_server_start (IcServer  *self,
   run = g_new0 (IcRun, 1);
   run->serial = ++self->run_serial;
   run->bridge = ic_bridge_new (self->context, apply_batch, self, NULL);
-  run->link = link_new (run->bridge, service, profile->tls, self->capture);
-  ic_service_set_observer (service, traffic_cb, run->link);
+  run->link = ic__link_new (run->bridge, service, profile->tls, self->capture);
 
   options = profile->options | (profile->tls ? INET_OPTION_SECURE : 0);
   run->handle = InetServerStart (profile->host, profile->port, profile->backlog,
                                  profile->max_clients, profile->timeout, profile->priority,
-                                 options, engine_event_cb, (DWORD_PTR) run->link,
+                                 options, ic__link_event_cb, (DWORD_PTR) run->link,
                                  profile->tls ? &creds : NULL);
   if (run->handle == INVALID_SOCKET)
     {
@@ -1585,7 +1338,7 @@ ic_server_start (IcServer  *self,
       /* no engine thread ran: nothing can call back */
       ic_bridge_close (run->bridge);
       ic_bridge_unref (run->bridge);
-      link_free (run->link);
+      ic__link_free (run->link);
       g_free (run);
       fail_start (self, local);
       g_propagate_error (error, g_steal_pointer (&local));
@@ -2039,7 +1792,7 @@ ic__server_get_engine_callbacks (IcServer *self)
 
   if (self->run == NULL)
     return 0;
-  return atomic_load (&self->run->link->callbacks);
+  return ic__link_get_callbacks (self->run->link);
 }
 
 gboolean

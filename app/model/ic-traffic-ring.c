@@ -5,6 +5,18 @@
 #include "ic-traffic-ring-private.h"
 
 #include <pthread.h>
+#include <string.h>
+
+/* One allocation per chunk, made in the engine thread that reports it (no
+ * GSlice, no GBytes there); GBytes are made on demand for the main context. */
+typedef struct
+{
+  IcTrafficDirection direction;
+  gint64 time;
+  guint64 serial;
+  gsize length;
+  guint8 data[];
+} Chunk;
 
 struct _IcTrafficRing
 {
@@ -12,7 +24,9 @@ struct _IcTrafficRing
   pthread_mutex_t mutex;         /* pthread: visible to ThreadSanitizer */
   guint max_chunks;
   gsize max_bytes;
-  GQueue chunks;                 /* (element-type IcTrafficChunk) (lock: mutex) */
+  Chunk **slots;                 /* (lock: mutex) ring of max_chunks, made at first use */
+  guint first;                   /* (lock: mutex) */
+  guint n_chunks;                /* (lock: mutex) */
   gsize bytes_held;              /* (lock: mutex) */
   guint64 serial;                /* (lock: mutex) */
   guint64 bytes_in;              /* (lock: mutex) */
@@ -30,7 +44,6 @@ ic__traffic_ring_new (guint max_chunks,
   pthread_mutex_init (&ring->mutex, NULL);
   ring->max_chunks = MAX (max_chunks, 1);
   ring->max_bytes = MAX (max_bytes, 1);
-  g_queue_init (&ring->chunks);
   return ring;
 }
 
@@ -46,20 +59,31 @@ ic__traffic_ring_unref (IcTrafficRing *ring)
 {
   if (!g_atomic_ref_count_dec (&ring->ref))
     return;
-  g_queue_clear_full (&ring->chunks, (GDestroyNotify) ic_traffic_chunk_free);
+  for (guint i = 0; i < ring->n_chunks; i++)
+    g_free (ring->slots[(ring->first + i) % ring->max_chunks]);
+  g_free (ring->slots);
   pthread_mutex_destroy (&ring->mutex);
   g_free (ring);
+}
+
+static Chunk *
+chunk_at_locked (IcTrafficRing *ring,
+                 guint          index)
+{
+  return ring->slots[(ring->first + index) % ring->max_chunks];
 }
 
 static void
 drop_oldest_locked (IcTrafficRing *ring)
 {
-  IcTrafficChunk *oldest = g_queue_pop_head (&ring->chunks);
-  gsize size = g_bytes_get_size (oldest->bytes);
+  Chunk *oldest = ring->slots[ring->first];
 
-  ring->bytes_held -= size;
-  ring->dropped_bytes += size;
-  ic_traffic_chunk_free (oldest);
+  ring->slots[ring->first] = NULL;
+  ring->first = (ring->first + 1) % ring->max_chunks;
+  ring->n_chunks--;
+  ring->bytes_held -= oldest->length;
+  ring->dropped_bytes += oldest->length;
+  g_free (oldest);
 }
 
 void
@@ -68,7 +92,7 @@ ic__traffic_ring_append (IcTrafficRing      *ring,
                          const guint8       *data,
                          gsize               length)
 {
-  IcTrafficChunk *chunk;
+  Chunk *chunk;
   gint64 now;
 
   if (length == 0)
@@ -87,17 +111,20 @@ ic__traffic_ring_append (IcTrafficRing      *ring,
       data += length - ring->max_bytes;
       length = ring->max_bytes;
     }
-  while (ring->chunks.length > 0
-         && (ring->chunks.length >= ring->max_chunks
-             || ring->bytes_held + length > ring->max_bytes))
+  if (ring->slots == NULL)
+    ring->slots = g_new0 (Chunk *, ring->max_chunks);
+  while (ring->n_chunks > 0
+         && (ring->n_chunks >= ring->max_chunks || ring->bytes_held + length > ring->max_bytes))
     drop_oldest_locked (ring);
 
-  chunk = g_new (IcTrafficChunk, 1);
+  chunk = g_malloc (sizeof (Chunk) + length);
   chunk->direction = direction;
   chunk->time = now;
   chunk->serial = ++ring->serial;
-  chunk->bytes = g_bytes_new (data, length);
-  g_queue_push_tail (&ring->chunks, chunk);
+  chunk->length = length;
+  memcpy (chunk->data, data, length);
+  ring->slots[(ring->first + ring->n_chunks) % ring->max_chunks] = chunk;
+  ring->n_chunks++;
   ring->bytes_held += length;
   pthread_mutex_unlock (&ring->mutex);
 }
@@ -108,7 +135,7 @@ ic__traffic_ring_get_info (IcTrafficRing     *ring,
 {
   pthread_mutex_lock (&ring->mutex);
   info->serial = ring->serial;
-  info->n_chunks = ring->chunks.length;
+  info->n_chunks = ring->n_chunks;
   info->bytes_in = ring->bytes_in;
   info->bytes_out = ring->bytes_out;
   info->dropped_bytes = ring->dropped_bytes;
@@ -120,19 +147,24 @@ ic__traffic_ring_dup (IcTrafficRing *ring,
                       guint64        since)
 {
   GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) ic_traffic_chunk_free);
-  GList *link;
+  guint start;
 
   pthread_mutex_lock (&ring->mutex);
   /* walk back from the newest to the first one wanted */
-  for (link = ring->chunks.tail; link != NULL; link = link->prev)
+  for (start = ring->n_chunks; start > 0; start--)
+    if (chunk_at_locked (ring, start - 1)->serial <= since)
+      break;
+  for (guint i = start; i < ring->n_chunks; i++)
     {
-      IcTrafficChunk *chunk = link->data;
+      Chunk *chunk = chunk_at_locked (ring, i);
+      IcTrafficChunk *copy = g_new (IcTrafficChunk, 1);
 
-      if (chunk->serial <= since)
-        break;
+      copy->direction = chunk->direction;
+      copy->time = chunk->time;
+      copy->serial = chunk->serial;
+      copy->bytes = g_bytes_new (chunk->data, chunk->length);
+      g_ptr_array_add (result, copy);
     }
-  for (link = link != NULL ? link->next : ring->chunks.head; link != NULL; link = link->next)
-    g_ptr_array_add (result, ic_traffic_chunk_copy (link->data));
   pthread_mutex_unlock (&ring->mutex);
   return result;
 }
@@ -140,9 +172,13 @@ ic__traffic_ring_dup (IcTrafficRing *ring,
 void
 ic__traffic_ring_clear (IcTrafficRing *ring)
 {
+  guint64 dropped;
+
   pthread_mutex_lock (&ring->mutex);
-  g_queue_clear_full (&ring->chunks, (GDestroyNotify) ic_traffic_chunk_free);
-  g_queue_init (&ring->chunks);
-  ring->bytes_held = 0;
+  /* cleared by hand: not counted as dropped */
+  dropped = ring->dropped_bytes;
+  while (ring->n_chunks > 0)
+    drop_oldest_locked (ring);
+  ring->dropped_bytes = dropped;
   pthread_mutex_unlock (&ring->mutex);
 }

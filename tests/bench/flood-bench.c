@@ -410,6 +410,7 @@ main (int   argc,
   raise_fd_limit ();
 
   profile->name = g_strdup ("flood");
+  g_free (profile->host);
   profile->host = g_strdup ("127.0.0.1");
   profile->backlog = 4096;
   profile->options = INET_OPTION_NODELAY;
