@@ -323,7 +323,7 @@ test_reject_in_accept (InetTestFixture *f, gconstpointer data)
   g_assert_cmpuint (InetGetLastError (), ==, INET_ERROR_NOT_IN_HANDLER);
 
   a = inet_test_connect ("127.0.0.1", port);
-  inet_test_recorder_client (f->rec, 0);
+  g_assert_true (inet_test_recorder_wait_full (f->rec, 0, INET_EVENT_CONNECT, 1, TRUE, WAIT));
   g_assert_false (r.outside_result);
   g_assert_cmpuint (r.outside_error, ==, INET_ERROR_NOT_IN_HANDLER);
   /* the client sees a reset, maybe already while connecting */
