@@ -6,14 +6,13 @@
 #include "inet-test-fixture.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #define WAIT    INET_TEST_TIMEOUT_MS
 #define BIG     (4 * 1024 * 1024)
-#define UNREAD  (g_getenv ("UNREAD") ? (gsize) atoi (g_getenv ("UNREAD")) : 1024 * 1024)
+#define UNREAD  (1024 * 1024)
 
 static guint8 *
 pattern_buffer (gsize size)
