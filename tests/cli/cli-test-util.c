@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -299,6 +300,13 @@ reader_thread (gpointer data)
   return NULL;
 }
 
+/* A test that fails aborts: its inet-serve must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static gboolean
 has_events_option (const char *const *args)
 {
@@ -319,6 +327,7 @@ tu_serve_start_env (const char *const *args,
   g_autoptr (GError) error = NULL;
   TuServe *serve = g_new0 (TuServe, 1);
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
     g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
   g_ptr_array_add (argv, (char *) INET_SERVE_PATH);
@@ -493,6 +502,29 @@ tu_serve_signal (TuServe *serve,
   g_subprocess_send_signal (serve->process, signo);
 }
 
+void
+tu_serve_wait_signals (TuServe *serve)
+{
+  const guint64 wanted = (1ull << (SIGINT - 1)) | (1ull << (SIGTERM - 1)) | (1ull << (SIGUSR1 - 1))
+                         | (1ull << (SIGUSR2 - 1)) | (1ull << (SIGHUP - 1));
+  gint64 deadline = g_get_monotonic_time () + (gint64) TU_TIMEOUT_MS * 1000;
+  const char *pid = g_subprocess_get_identifier (serve->process);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid ? pid : "0");
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *status = NULL;
+      const char *caught;
+
+      if (g_file_get_contents (path, &status, NULL, NULL)
+          && (caught = strstr (status, "\nSigCgt:")) != NULL
+          && (g_ascii_strtoull (caught + 8, NULL, 16) & wanted) == wanted)
+        return;
+      g_usleep (5000);
+    }
+  g_error ("inet-serve did not install its signal handlers");
+}
+
 static void
 wait_done_cb (GObject      *source,
               GAsyncResult *result,
@@ -612,7 +644,12 @@ tu_run (const char *const *argv,
                            | (stdin_text ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0);
   int status;
 
-  process = g_subprocess_newv (argv, flags, &error);
+  {
+    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  }
   if (process == NULL)
     return -1;
   g_main_context_push_thread_default (context);

@@ -58,6 +58,9 @@ GPtrArray *tu_serve_lines (TuServe *serve);
 char *tu_serve_stderr (TuServe *serve); /* after exit */
 
 void tu_serve_signal (TuServe *serve, int signo);
+/* Waits until the process catches SIGINT, SIGTERM, SIGUSR1, SIGUSR2 and
+ * SIGHUP (its handlers are installed: /proc/PID/status SigCgt). */
+void tu_serve_wait_signals (TuServe *serve);
 /* Waits for the exit; returns the exit status, -1 on timeout. */
 int tu_serve_wait_exit (TuServe *serve, guint timeout_ms);
 void tu_serve_free (TuServe *serve);

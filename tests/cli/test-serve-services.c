@@ -243,7 +243,7 @@ test_http_wrk (void)
     }
   serve = tu_serve_start (ARGS ("--service=http", "127.0.0.1:0"), TRUE);
   u = url (serve, "/");
-  g_assert_cmpint (tu_run (ARGS ("wrk", "-t", "2", "-c", "20", "-d", "1s", u), NULL, &out, &err),
+  g_assert_cmpint (tu_run (ARGS ("wrk", "-t", "2", "-c", "20", "-d", "1s", "--timeout", "10s", u), NULL, &out, &err),
                    ==, 0);
   g_test_message ("%s", out);
   /* a smoke run: requests went through, no errors, no non-2xx answers */
