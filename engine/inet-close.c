@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -18,15 +20,24 @@
 
 /* Reads and drops what the client sent and nobody read: closing a socket
  * with unread data makes Linux send a reset, which would destroy the data
- * still on its way to the client. Bounded, never blocks. */
-static void
+ * still on its way to the client. All of it must go (a receive buffer can
+ * hold megabytes); MSG_TRUNC drops TCP data without copying it. Bounded
+ * (64 MiB), never blocks. */
+static size_t
 discard_input (int fd)
 {
   char sink[4096];
+  size_t total = 0;
 
-  for (int i = 0; i < 64; i++)
-    if (recv (fd, sink, sizeof sink, MSG_DONTWAIT) <= 0)
-      break;
+  for (int i = 0; i < 16384; i++)
+    {
+      ssize_t n = recv (fd, sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC);
+
+      if (n <= 0)
+        break;
+      total += (size_t) n;
+    }
+  return total;
 }
 
 static int
@@ -39,24 +50,81 @@ unsent_bytes (int fd)
   return queued;
 }
 
+static int
+tcp_state (int fd)
+{
+  struct tcp_info info;
+  socklen_t len = sizeof info;
+
+  if (getsockopt (fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0)
+    return -1;
+  return info.tcpi_state;
+}
+
+/* Drops input until the client acknowledged everything queued (true), the
+ * deadline passed or the connection is gone; with until_fin also stops
+ * when the client has sent its FIN (no more input can come). A session
+ * woken with shutdown(SHUT_RD) reads 0 and polls readable for good, so the
+ * client's FIN shows in the TCP state and the wait is a poll() without
+ * events (it still ends on an error). */
+static bool
+drain (int fd, uint64_t deadline, bool until_fin)
+{
+  for (;;)
+    {
+      struct pollfd pfd = { fd, 0, 0 };
+      int state;
+
+      discard_input (fd);
+      if (unsent_bytes (fd) == 0)
+        return true;
+      state = tcp_state (fd);
+      if ((state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT)
+          || (until_fin && state == TCP_CLOSE_WAIT) || inet__mono_us () >= deadline)
+        return false;
+      poll (&pfd, 1, 10); /* the send queue has no wake-up of its own */
+    }
+}
+
+/* A graceful close waits at most this long for the client to take what
+ * is still queued (see graceful_drain). */
+#define GRACEFUL_DRAIN_SECONDS 5
+
+/* Graceful close of a client that was still sending (its data had to be
+ * dropped) while ours is not yet acknowledged. Once our FIN is out, any
+ * data the client still sends makes Linux reset the connection (RFC 1122:
+ * the session was woken with shutdown(SHUT_RD), so the socket no longer
+ * receives), and so does input left unread at close(); the reset destroys
+ * what is still queued for the client. So before the FIN, keep dropping
+ * input until the client acknowledged everything, finished sending, or the
+ * time is up. A quiet client or nothing queued costs a recv and an ioctl. */
+static void
+graceful_drain (int fd)
+{
+  if (discard_input (fd) > 0 && unsent_bytes (fd) != 0)
+    drain (fd, inet__mono_us () + GRACEFUL_DRAIN_SECONDS * 1000000u, true);
+}
+
 /* Linger N > 0: wait until the client has acknowledged everything or the
  * time is up. Returns true when all data went out. */
 static bool
 linger_drain (int fd, int seconds)
 {
-  uint64_t deadline = inet__mono_us () + (uint64_t) seconds * 1000000u;
+  return drain (fd, inet__mono_us () + (uint64_t) seconds * 1000000u, false);
+}
 
-  for (;;)
-    {
-      struct pollfd pfd = { fd, POLLIN, 0 };
+/* A socket the server closes first stays on the server's port in
+ * FIN_WAIT/TIME_WAIT; without SO_REUSEADDR of its own it blocks the
+ * re-bind of InetServerRestart (REUSEADDR forced) when the listener lacked
+ * it. Set before our FIN: a TIME_WAIT keeps the flag of its making, and
+ * the client's FIN can make one before close(). */
+static void
+allow_rebind (InetSession *session, int fd)
+{
+  int one = 1;
 
-      if (unsent_bytes (fd) == 0)
-        return true;
-      if (inet__mono_us () >= deadline)
-        return false;
-      discard_input (fd);
-      poll (&pfd, 1, 10); /* the send queue has no wake-up of its own */
-    }
+  if (!(session->server->options & INET_OPTION_REUSEADDR)) /* else inherited */
+    setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 }
 
 static void
@@ -82,6 +150,7 @@ inet__close_session_socket (InetSession *session)
   pthread_mutex_unlock (&session->mutex);
   if (flags & SESSION_FD_CLOSED)
     return;
+  allow_rebind (session, fd);
 
   if ((flags & SESSION_ABORT) || linger == 0)
     {
@@ -99,19 +168,24 @@ inet__close_session_socket (InetSession *session)
         }
       if (linger > 0)
         {
-          shutdown (fd, SHUT_WR);
+          /* the data first, then the FIN (see graceful_drain) */
           if (!linger_drain (fd, linger))
             {
               reset_on_close (fd);
               result = -1;
             }
+          else
+            shutdown (fd, SHUT_WR);
         }
       else
         {
           /* graceful: FIN after the queued data; the kernel delivers it in
            * the background once the socket is closed */
           if (!(flags & SESSION_EOF))
-            shutdown (fd, SHUT_WR);
+            {
+              graceful_drain (fd);
+              shutdown (fd, SHUT_WR);
+            }
           discard_input (fd);
         }
     }
@@ -133,15 +207,6 @@ inet__close_session_socket (InetSession *session)
       session->tls = NULL;
     }
   pthread_mutex_unlock (&session->tls_mutex);
-  /* A socket we close first lingers in FIN_WAIT/TIME_WAIT on the server's
-   * port; without SO_REUSEADDR of its own it blocks the re-bind of
-   * InetServerRestart (REUSEADDR forced) even when the listener lacked it. */
-  if (!(session->server->options & INET_OPTION_REUSEADDR)) /* else inherited */
-    {
-      int one = 1;
-
-      setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    }
   close (fd);
 }
 
@@ -311,8 +376,11 @@ InetShutdown (SOCKET hClient, INT nHow)
     }
   /* writes wait for each other; a shutdown must not cut one in half */
   pthread_mutex_lock (&call.session->write_mutex);
-  shutdown (call.session->fd, how);
+  if (add & SESSION_SHUT_WRITE)
+    allow_rebind (call.session, call.session->fd);
+  /* the flag first: the 0 that shutdown makes recv() read is no FIN */
   atomic_fetch_or (&call.session->flags, add);
+  shutdown (call.session->fd, how);
   pthread_mutex_unlock (&call.session->write_mutex);
   if (add & SESSION_SHUT_READ)
     inet__session_notify (call.session);

@@ -121,7 +121,9 @@ read_direct (InetCall *call, BYTE *buffer, size_t len, bool wait)
         }
       if (n == 0)
         {
-          atomic_fetch_or (&session->flags, SESSION_EOF);
+          /* not after our own shutdown(SHUT_RD): see got_eof */
+          if (!(atomic_load (&session->flags) & (SESSION_TERMINATE | SESSION_SHUT_READ)))
+            atomic_fetch_or (&session->flags, SESSION_EOF);
           return 0;
         }
       if (!wait)
@@ -580,7 +582,9 @@ InetWrite (SOCKET hClient, LPCBYTE lpBuffer, INT cbBuffer)
   pthread_mutex_unlock (&session->write_mutex);
   inet__call_end (&call);
 
-  if (total > 0 || cbBuffer == 0)
+  /* a close or InetCancel fails the call even after a part went out:
+   * INET_ERROR with WSA_OPERATION_ABORTED or WSAEINTR (inet-server.h) */
+  if ((total > 0 && error != WSA_OPERATION_ABORTED && error != WSAEINTR) || cbBuffer == 0)
     {
       inet__set_error (0);
       return (INT) total;

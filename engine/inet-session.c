@@ -420,7 +420,12 @@ end_with (InetSession *session, DWORD reason, DWORD error)
 static void
 got_eof (InetSession *session)
 {
-  atomic_fetch_or (&session->flags, SESSION_EOF);
+  /* recv() also reads 0 after our own shutdown(SHUT_RD), of a terminal
+   * wake or of InetShutdown (TERMINATE or SHUT_READ is set first): no FIN
+   * from the client. Taken for one, it ended a session InetShutdown meant
+   * to keep, and made the close skip its FIN (inet-close.c). */
+  if (!(atomic_load (&session->flags) & (SESSION_TERMINATE | SESSION_SHUT_READ)))
+    atomic_fetch_or (&session->flags, SESSION_EOF);
 }
 
 static void
@@ -476,7 +481,7 @@ wait_in_recv (InetSession *session, LoopState *loop)
   if (n > 0)
     got_data (session, loop, (size_t) n);
   else if (n == 0)
-    got_eof (session); /* or our own shutdown(SHUT_RD): TERMINATE is set then */
+    got_eof (session);
   else if (err == EAGAIN)
     {
       /* SO_RCVTIMEO passed: the client was silent for the timeout */
