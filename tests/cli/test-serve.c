@@ -336,9 +336,26 @@ test_help_version (void)
     "--pkcs12", "--password-file", "--self-signed", "--profile", "--events", "[HOST:]PORT",
   };
 
+  g_autofree char *man_path = g_test_build_filename (G_TEST_DIST, "..", "data", "inet-serve.1",
+                                                     NULL);
+  g_autofree char *readme_path = g_test_build_filename (G_TEST_DIST, "..", "README.md", NULL);
+  g_autofree char *man = NULL;
+  g_autofree char *readme = NULL;
+  g_autoptr (GString) plain = NULL;
+
   g_assert_cmpint (tu_run_serve (ARGS ("--help"), &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (man_path, &man, NULL, NULL));
+  g_assert_true (g_file_get_contents (readme_path, &readme, NULL, NULL));
+  /* the man page writes - as \- */
+  plain = g_string_new (man);
+  g_string_replace (plain, "\\-", "-", 0);
   for (guint i = 0; i < G_N_ELEMENTS (documented); i++)
-    g_assert_nonnull (strstr (out, documented[i]));
+    {
+      /* documented in --help, the man page and the README */
+      g_assert_nonnull (strstr (out, documented[i]));
+      g_assert_nonnull (strstr (plain->str, documented[i]));
+      g_assert_nonnull (strstr (readme, documented[i]));
+    }
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (tu_run_serve (ARGS ("--version"), &out, &err), ==, 0);
   g_assert_true (g_str_has_prefix (out, "inet-serve " PACKAGE_VERSION));
