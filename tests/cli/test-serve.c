@@ -360,6 +360,7 @@ test_help_version (void)
       g_assert_nonnull (strstr (readme, documented[i]));
     }
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (tu_run_serve (ARGS ("--version"), &out, &err), ==, 0);
   g_assert_true (g_str_has_prefix (out, "inet-serve " PACKAGE_VERSION));
 }
