@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <string.h>
@@ -250,12 +251,23 @@ tu_local_peer (int fd)
 
 /* ------------------------------------------------------------ inet-serve */
 
+gboolean
+tu_cond_wait_until (pthread_cond_t  *cond,
+                    pthread_mutex_t *mutex,
+                    gint64           deadline)
+{
+  struct timespec ts = { (time_t) (deadline / G_USEC_PER_SEC),
+                         (long) (deadline % G_USEC_PER_SEC) * 1000 };
+
+  return pthread_cond_timedwait (cond, mutex, &ts) == 0;
+}
+
 struct _TuServe
 {
   GSubprocess *process;
   GThread *reader;
-  GMutex mutex;
-  GCond cond;
+  pthread_mutex_t mutex;      /* pthread: ThreadSanitizer understands it */
+  pthread_cond_t cond;        /* on CLOCK_MONOTONIC */
   GPtrArray *events;          /* (element-type JsonObject) */
   GPtrArray *lines;           /* (element-type utf8) */
   gboolean eof;
@@ -286,17 +298,17 @@ reader_thread (gpointer data)
           g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
           event = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
         }
-      g_mutex_lock (&serve->mutex);
+      pthread_mutex_lock (&serve->mutex);
       g_ptr_array_add (serve->lines, g_steal_pointer (&line));
       if (event != NULL)
         g_ptr_array_add (serve->events, event);
-      g_cond_broadcast (&serve->cond);
-      g_mutex_unlock (&serve->mutex);
+      pthread_cond_broadcast (&serve->cond);
+      pthread_mutex_unlock (&serve->mutex);
     }
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   serve->eof = TRUE;
-  g_cond_broadcast (&serve->cond);
-  g_mutex_unlock (&serve->mutex);
+  pthread_cond_broadcast (&serve->cond);
+  pthread_mutex_unlock (&serve->mutex);
   return NULL;
 }
 
@@ -337,8 +349,15 @@ tu_serve_start_env (const char *const *args,
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  g_mutex_init (&serve->mutex);
-  g_cond_init (&serve->cond);
+  {
+    pthread_condattr_t attr;
+
+    pthread_mutex_init (&serve->mutex, NULL);
+    pthread_condattr_init (&attr);
+    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+    pthread_cond_init (&serve->cond, &attr);
+    pthread_condattr_destroy (&attr);
+  }
   serve->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   serve->lines = g_ptr_array_new_with_free_func (g_free);
   serve->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
@@ -415,13 +434,13 @@ wait_for (TuServe    *serve,
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   JsonObject *found;
 
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   while ((found = find_locked (serve, name, client, nth)) == NULL && !serve->eof)
-    if (!g_cond_wait_until (&serve->cond, &serve->mutex, deadline))
+    if (!tu_cond_wait_until (&serve->cond, &serve->mutex, deadline))
       break;
   if (found == NULL)
     found = find_locked (serve, name, client, nth);
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   return found;
 }
 
@@ -449,12 +468,12 @@ tu_serve_count (TuServe    *serve,
 {
   guint n = 0;
 
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   for (guint i = 0; i < serve->events->len; i++)
     if (g_strcmp0 (json_object_get_string_member (g_ptr_array_index (serve->events, i), "event"),
                    name) == 0)
       n++;
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   return n;
 }
 
@@ -463,10 +482,10 @@ tu_serve_events (TuServe *serve)
 {
   GPtrArray *copy = g_ptr_array_new ();
 
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   for (guint i = 0; i < serve->events->len; i++)
     g_ptr_array_add (copy, g_ptr_array_index (serve->events, i));
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   return copy;
 }
 
@@ -475,10 +494,10 @@ tu_serve_lines (TuServe *serve)
 {
   GPtrArray *copy = g_ptr_array_new ();
 
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   for (guint i = 0; i < serve->lines->len; i++)
     g_ptr_array_add (copy, g_ptr_array_index (serve->lines, i));
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   return copy;
 }
 
@@ -578,11 +597,11 @@ tu_serve_wait_exit (TuServe *serve,
   if (!wait_process (serve->process, timeout_ms))
     return -1;
   /* and every line it wrote has been read */
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   while (!serve->eof)
-    if (!g_cond_wait_until (&serve->cond, &serve->mutex, deadline))
+    if (!tu_cond_wait_until (&serve->cond, &serve->mutex, deadline))
       break;
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   if (!g_subprocess_get_if_exited (serve->process))
     return 128 + g_subprocess_get_term_sig (serve->process);
   return g_subprocess_get_exit_status (serve->process);
@@ -602,8 +621,8 @@ tu_serve_free (TuServe *serve)
   g_object_unref (serve->process);
   g_ptr_array_unref (serve->events);
   g_ptr_array_unref (serve->lines);
-  g_mutex_clear (&serve->mutex);
-  g_cond_clear (&serve->cond);
+  pthread_mutex_destroy (&serve->mutex);
+  pthread_cond_destroy (&serve->cond);
   g_free (serve);
 }
 

@@ -6,10 +6,16 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <pthread.h>
 
 G_BEGIN_DECLS
 
 #define TU_TIMEOUT_MS 10000
+
+/* Waits on a CLOCK_MONOTONIC condition until deadline (g_get_monotonic_time
+ * microseconds); FALSE on timeout. Tests use pthread locks, which
+ * ThreadSanitizer understands (GLib's GMutex is a bare futex). */
+gboolean tu_cond_wait_until (pthread_cond_t *cond, pthread_mutex_t *mutex, gint64 deadline);
 
 /* ---------------------------------------------------------------- clients */
 

@@ -20,8 +20,8 @@ typedef struct
   SOCKET server;
   guint port;
 
-  GMutex mutex;
-  GCond cond;
+  pthread_mutex_t mutex;
+  pthread_cond_t cond;
   GByteArray *seen_in;        /* what the observer reported */
   GByteArray *seen_out;
   guint connects;
@@ -39,21 +39,21 @@ on_event (SOCKET     socket,
 
   if (event == INET_EVENT_CONNECT)
     {
-      g_mutex_lock (&fixture->mutex);
+      pthread_mutex_lock (&fixture->mutex);
       fixture->connects++;
       fixture->last_client = socket;
-      g_cond_broadcast (&fixture->cond);
-      g_mutex_unlock (&fixture->mutex);
+      pthread_cond_broadcast (&fixture->cond);
+      pthread_mutex_unlock (&fixture->mutex);
     }
   ic_service_handle_event (fixture->service, socket, event, error);
   if (event == INET_EVENT_DISCONNECT)
     {
       /* the service let go of its state */
       g_assert_cmpuint (InetGetClientData (socket), ==, 0);
-      g_mutex_lock (&fixture->mutex);
+      pthread_mutex_lock (&fixture->mutex);
       fixture->disconnects++;
-      g_cond_broadcast (&fixture->cond);
-      g_mutex_unlock (&fixture->mutex);
+      pthread_cond_broadcast (&fixture->cond);
+      pthread_mutex_unlock (&fixture->mutex);
     }
 }
 
@@ -66,18 +66,25 @@ observe (SOCKET              client,
 {
   Fixture *fixture = user_data;
 
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_byte_array_append (direction == IC_TRAFFIC_IN ? fixture->seen_in : fixture->seen_out, data,
                        (guint) length);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_mutex_init (&fixture->mutex);
-  g_cond_init (&fixture->cond);
+  {
+    pthread_condattr_t attr;
+
+    pthread_mutex_init (&fixture->mutex, NULL);
+    pthread_condattr_init (&attr);
+    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+    pthread_cond_init (&fixture->cond, &attr);
+    pthread_condattr_destroy (&attr);
+  }
   fixture->seen_in = g_byte_array_new ();
   fixture->seen_out = g_byte_array_new ();
   fixture->server = INVALID_SOCKET;
@@ -94,8 +101,8 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->service, ic_service_unref);
   g_byte_array_unref (fixture->seen_in);
   g_byte_array_unref (fixture->seen_out);
-  g_mutex_clear (&fixture->mutex);
-  g_cond_clear (&fixture->cond);
+  pthread_mutex_destroy (&fixture->mutex);
+  pthread_cond_destroy (&fixture->cond);
 }
 
 static void
@@ -137,12 +144,12 @@ wait_disconnects (Fixture *fixture,
 {
   gint64 deadline = g_get_monotonic_time () + TU_TIMEOUT_MS * 1000;
 
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   while (fixture->disconnects < n)
-    if (!g_cond_wait_until (&fixture->cond, &fixture->mutex, deadline))
+    if (!tu_cond_wait_until (&fixture->cond, &fixture->mutex, deadline))
       break;
   g_assert_cmpuint (fixture->disconnects, >=, n);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 static SOCKET
@@ -152,13 +159,13 @@ wait_client (Fixture *fixture,
   gint64 deadline = g_get_monotonic_time () + TU_TIMEOUT_MS * 1000;
   SOCKET client;
 
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   while (fixture->connects < n)
-    if (!g_cond_wait_until (&fixture->cond, &fixture->mutex, deadline))
+    if (!tu_cond_wait_until (&fixture->cond, &fixture->mutex, deadline))
       break;
   g_assert_cmpuint (fixture->connects, >=, n);
   client = fixture->last_client;
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
   return client;
 }
 
@@ -183,10 +190,10 @@ test_echo (Fixture       *fixture,
   close (fd);
   wait_disconnects (fixture, 1);
 
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpmem (fixture->seen_in->data, fixture->seen_in->len, sent, sizeof sent);
   g_assert_cmpmem (fixture->seen_out->data, fixture->seen_out->len, sent, sizeof sent);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 typedef struct
@@ -258,10 +265,10 @@ test_discard (Fixture       *fixture,
   }
   close (fd);
   wait_disconnects (fixture, 1);
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpmem (fixture->seen_in->data, fixture->seen_in->len, "thrown away\r\n", 13);
   g_assert_cmpuint (fixture->seen_out->len, ==, 0);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 /* -------------------------------------------------------------- chargen */
@@ -311,9 +318,9 @@ test_chargen (Fixture       *fixture,
   assert_chargen (got, length, offset);
   close (fd);
   wait_disconnects (fixture, 1);
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpmem (fixture->seen_in->data, fixture->seen_in->len, "ignored\n", 8);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 /* -------------------------------------------------------------- daytime */
@@ -436,10 +443,10 @@ test_manual (Fixture       *fixture,
   g_assert_cmpmem (got, 6, "yes!\r\n", 6);
   close (fd);
   wait_disconnects (fixture, 1);
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpmem (fixture->seen_in->data, fixture->seen_in->len, "anyone?", 7);
   g_assert_cmpmem (fixture->seen_out->data, fixture->seen_out->len, "yes!\r\n", 6);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
   /* a closed client: -1, no crash */
   g_assert_cmpint (ic_service_send (fixture->service, client, (const guint8 *) "x", 1), ==, -1);
 }
@@ -701,7 +708,9 @@ test_http_keep_alive (Fixture       *fixture,
       response_clear (&response);
     }
   /* one connection served them all */
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpuint (fixture->connects, ==, 1);
+  pthread_mutex_unlock (&fixture->mutex);
 
   tu_send_text (fd, "GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
   read_response (fd, FALSE, &response);
