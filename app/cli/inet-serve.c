@@ -109,6 +109,8 @@ reject_reason (DWORD reason)
     }
 }
 
+/* `member`: the text of the code; `detail`: what the engine said about
+ * this event (the OpenSSL reason, what the client sent), if anything. */
 static void
 set_error_text (JsonObject *event,
                 const char *member,
@@ -118,16 +120,10 @@ set_error_text (JsonObject *event,
   char detail[512] = "";
   char text[512] = "";
 
-  InetGetEventDetail (socket, detail, sizeof detail);
   InetGetErrorString (code, text, sizeof text);
-  if (detail[0] != '\0' && g_strstr_len (text, -1, detail) == NULL)
-    {
-      g_autofree char *both = g_strdup_printf ("%s: %s", text, detail);
-
-      json_object_set_string_member (event, member, both);
-    }
-  else
-    json_object_set_string_member (event, member, text);
+  json_object_set_string_member (event, member, text);
+  if (InetGetEventDetail (socket, detail, sizeof detail) > 0 && detail[0] != '\0')
+    json_object_set_string_member (event, "detail", detail);
 }
 
 static void
@@ -355,15 +351,33 @@ on_sighup (gpointer user_data)
 /* ------------------------------------------------------------------ main */
 
 static void
-write_listening (App *app)
+write_listening (App                       *app,
+                 const INETCERTIFICATEINFO *certificate)
 {
   JsonObject *event = ic_event_new ("listening");
+  char warning[512] = "";
 
   set_listening (event, app, app->server);
   json_object_set_string_member (event, "service",
                                  ic_service_kind_to_string (app->config.profile->service));
   json_object_set_boolean_member (event, "secure", app->config.profile->tls);
   json_object_set_int_member (event, "pid", getpid ());
+  if (app->config.profile->tls && certificate->dwSize != 0)
+    {
+      JsonObject *tls = json_object_new ();
+
+      json_object_set_string_member (tls, "subject", certificate->szSubject);
+      json_object_set_string_member (tls, "names", certificate->szAltNames);
+      json_object_set_string_member (tls, "key", certificate->szKeyType);
+      json_object_set_string_member (tls, "not_after", certificate->szNotAfter);
+      json_object_set_string_member (tls, "fingerprint", certificate->szFingerprint);
+      json_object_set_boolean_member (tls, "self_signed",
+                                      (certificate->dwFlags & INET_CERT_INFO_SELF_SIGNED) != 0);
+      json_object_set_object_member (event, "tls", tls);
+    }
+  /* e.g. an expired certificate: the server started anyway */
+  if (InetGetServerWarning (app->server, warning, sizeof warning) != 0)
+    json_object_set_string_member (event, "warning", warning);
   ic_event_writer_emit_held (app->writer, event);
 }
 
@@ -372,6 +386,7 @@ main (int    argc,
       char **argv)
 {
   App app = { .server = INVALID_SOCKET, .exit_status = IC_SERVE_EXIT_OK };
+  INETCERTIFICATEINFO certificate = { 0 };
   g_autoptr (GError) error = NULL;
   guint sources[5];
   int status;
@@ -407,7 +422,7 @@ main (int    argc,
 
   /* held until `listening` is out, so it is the first event */
   app.writer = ic_event_writer_new (app.config.events, stdout);
-  app.server = ic_serve_start (&app.config, on_event, (DWORD_PTR) &app, &error);
+  app.server = ic_serve_start (&app.config, on_event, (DWORD_PTR) &app, &certificate, &error);
   if (app.server == INVALID_SOCKET)
     {
       g_printerr ("inet-serve: %s\n", error->message);
@@ -415,7 +430,7 @@ main (int    argc,
     }
   else
     {
-      write_listening (&app);
+      write_listening (&app, &certificate);
       ic_event_writer_release (app.writer);
       g_main_loop_run (app.loop);
       status = g_atomic_int_get (&app.exit_status);
