@@ -3,7 +3,7 @@
 # same body from a static file, in one run: wrk -c 100 -d 10s against each,
 # on loopback, each server pinned to its own CPU and wrk to another. With
 # TLS in the engine, the same again over TLS (nginx with ssl, and the
-# `openssl s_server -WWW` http mode of the console peers). Prints requests/s,
+# `openssl s_server -HTTP` mode of the console peers: a handshake per request). Prints requests/s,
 # p99 latency and server CPU per request, and their ratios to nginx.
 #
 #   tests/bench/run-http.sh [--quick]        (from a built tree: build/ by default)
@@ -77,10 +77,10 @@ cpu_ticks () { # user+system clock ticks of a process
 results="$work/results"
 : > "$results"
 run_wrk () {
-  name=$1 pid=$2 url=$3
-  (pin "$loadgen_cpus" wrk -t "$threads" -c "$conns" -d 1s "$url") > /dev/null 2>&1 || true
+  name=$1 pid=$2 url=$3 c=${4:-$conns}
+  (pin "$loadgen_cpus" wrk -t "$threads" -c "$c" -d 1s "$url") > /dev/null 2>&1 || true
   before=$(cpu_ticks "$pid")
-  (pin "$loadgen_cpus" wrk -t "$threads" -c "$conns" -d "$duration" --latency "$url") \
+  (pin "$loadgen_cpus" wrk -t "$threads" -c "$c" -d "$duration" --latency "$url") \
     > "$work/$name.wrk" 2>&1 || die "wrk failed against $name: $(cat "$work/$name.wrk")"
   after=$(cpu_ticks "$pid")
   hz=$(getconf CLK_TCK)
@@ -188,7 +188,7 @@ wait_http "http://127.0.0.1:$last_port/"
 run_wrk inet-serve "$last_pid" "http://127.0.0.1:$last_port/"
 stop_last
 
-# TLS, when the engine has it: the same over TLS, plus openssl s_server -WWW
+# TLS, when the engine has it: the same over TLS, plus openssl s_server -HTTP
 if [ -z "${NO_TLS:-}" ] && command -v openssl >/dev/null; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
     -subj /CN=localhost -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
@@ -205,13 +205,18 @@ if [ -z "${NO_TLS:-}" ] && command -v openssl >/dev/null; then
     run_wrk inet-serve-tls "$last_pid" "https://127.0.0.1:$last_port/"
     stop_last
 
+    # s_server -HTTP sends a file that holds a whole response, then closes:
+    # one connection (and handshake) per request, one client at a time, so
+    # wrk gets one connection (with 100 it stalls)
+    printf 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 23\r\nConnection: close\r\n\r\nHello from inet-serve.\n' \
+      > "$work/www/response.txt"
     port=$(free_port)
     (cd "$work/www" && pin "$server_cpus" openssl s_server -quiet -accept "127.0.0.1:$port" \
-       -cert "$work/cert.pem" -key "$work/key.pem" -WWW > /dev/null 2>&1) &
+       -cert "$work/cert.pem" -key "$work/key.pem" -HTTP > /dev/null 2>&1) &
     pids="$pids $!"
     last_pid=$!
-    wait_http "https://127.0.0.1:$port/body.txt"
-    run_wrk s_server-WWW "$last_pid" "https://127.0.0.1:$port/body.txt"
+    wait_http "https://127.0.0.1:$port/response.txt"
+    run_wrk s_server-HTTP "$last_pid" "https://127.0.0.1:$port/response.txt" 1
     stop_last
   else
     echo "== TLS skipped: inet-serve cannot serve TLS in this build" >&2
@@ -225,7 +230,7 @@ awk '
     printf "%-16s %10s %9s %9s %9s %9s %9s %s\n", "server", "req/s", "p99 us", "us/req",
       "req/s x", "p99 x", "us/req x", "(x: divided by nginx of the same kind)";
     for (i = 1; i <= NR; i++) {
-      ref = (name[i] ~ /tls|WWW/) ? row["nginx-tls"] : row["nginx"];
+      ref = (name[i] ~ /tls|s_server/) ? row["nginx-tls"] : row["nginx"];
       printf "%-16s %10.0f %9.0f %9.2f", name[i], rps[i], p99[i], cpu[i];
       if (ref && rps[ref] > 0 && p99[ref] > 0 && cpu[ref] > 0)
         printf " %9.2f %9.2f %9.2f", rps[i] / rps[ref], p99[i] / p99[ref], cpu[i] / cpu[ref];
