@@ -693,6 +693,101 @@ test_linger_reset (void)
   stop_ok (graceful);
 }
 
+/* ------------------------------------------------------------- options */
+
+/* The nice value of the first thread of pid named `comm`, or -100. */
+static int
+thread_nice (const char *pid,
+             const char *comm)
+{
+  g_autofree char *dir = g_strdup_printf ("/proc/%s/task", pid);
+  g_autoptr (GDir) tasks = g_dir_open (dir, 0, NULL);
+  const char *tid;
+
+  while (tasks != NULL && (tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *stat_path = g_build_filename (dir, tid, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_auto (GStrv) fields = NULL;
+      const char *close_paren;
+      g_autofree char *name = NULL;
+
+      if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      /* "tid (comm) state ppid ..." ; nice is field 19 */
+      close_paren = strrchr (stat, ')');
+      name = g_strndup (strchr (stat, '(') + 1, (gsize) (close_paren - strchr (stat, '(') - 1));
+      if (!g_str_equal (name, comm))
+        continue;
+      fields = g_strsplit (close_paren + 2, " ", -1);
+      return atoi (fields[19 - 3]);
+    }
+  return -100;
+}
+
+static void
+test_priority (void)
+{
+  g_autoptr (TuServe) serve = tu_serve_start (ARGS ("--priority=low", "127.0.0.1:0"), TRUE);
+  const char *pid = g_subprocess_get_identifier (tu_serve_process (serve));
+  int fd;
+
+  fd = tu_connect ("127.0.0.1", tu_serve_port (serve));
+  wait_event (serve, "connect", 1);
+  /* INET_PRIORITY_LOW: nice +10 for the server thread and its clients */
+  g_assert_cmpint (thread_nice (pid, "inet-server"), ==, 10);
+  g_assert_cmpint (thread_nice (pid, "inet-session"), ==, 10);
+  close (fd);
+  stop_ok (serve);
+}
+
+static gboolean
+ss_shows_keepalive (guint port)
+{
+  g_autofree char *filter = g_strdup_printf ("( sport = :%u )", port);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (tu_run (ARGS ("ss", "-tno", "state", "established", filter), NULL, &out, &err),
+                   ==, 0);
+  g_test_message ("%s", out);
+  {
+    g_autofree char *local = g_strdup_printf ("127.0.0.1:%u ", port);
+
+    /* the connection is listed */
+    g_assert_nonnull (strstr (out, local));
+  }
+  return strstr (out, "keepalive") != NULL;
+}
+
+static void
+test_keepalive (void)
+{
+  g_autoptr (TuServe) with = NULL;
+  g_autoptr (TuServe) without = NULL;
+  g_autofree char *ss = g_find_program_in_path ("ss");
+  int a, b;
+
+  if (ss == NULL)
+    {
+      g_test_skip ("no ss (iproute2)");
+      return;
+    }
+  with = tu_serve_start (ARGS ("--keepalive", "127.0.0.1:0"), TRUE);
+  without = tu_serve_start (ARGS ("127.0.0.1:0"), TRUE);
+  a = tu_connect ("127.0.0.1", tu_serve_port (with));
+  b = tu_connect ("127.0.0.1", tu_serve_port (without));
+  wait_event (with, "connect", 1);
+  wait_event (without, "connect", 1);
+  /* the server's end has the keep-alive timer only with --keepalive */
+  g_assert_true (ss_shows_keepalive (tu_serve_port (with)));
+  g_assert_false (ss_shows_keepalive (tu_serve_port (without)));
+  close (a);
+  close (b);
+  stop_ok (with);
+  stop_ok (without);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -721,6 +816,8 @@ main (int    argc,
   g_test_add_func ("/cli/serve/limit/accept-interval", test_accept_interval);
   g_test_add_func ("/cli/serve/limit/timeout", test_timeout_event);
   g_test_add_func ("/cli/serve/limit/linger-reset", test_linger_reset);
+  g_test_add_func ("/cli/serve/options/priority", test_priority);
+  g_test_add_func ("/cli/serve/options/keepalive", test_keepalive);
 
   return g_test_run ();
 }
