@@ -27,7 +27,7 @@ typedef struct
   GMainLoop *loop;
   SOCKET server;
   int exit_status;            /* (atomic) */
-  const char *stop_cause;     /* the signal that stopped us */
+  const char *stop_cause;     /* (atomic) the signal that stopped us; read by STOP's thread */
 } App;
 
 /* ---------------------------------------------------------- event fields */
@@ -262,8 +262,12 @@ server_event (App    *app,
 
     case INET_EVENT_STOP:
       event = ic_event_new ("stop");
-      if (app->stop_cause != NULL)
-        json_object_set_string_member (event, "signal", app->stop_cause);
+      {
+        const char *cause = g_atomic_pointer_get (&app->stop_cause);
+
+        if (cause != NULL)
+          json_object_set_string_member (event, "signal", cause);
+      }
       set_server_totals (event, server);
       ic_event_writer_emit (app->writer, event);
       g_main_loop_quit (app->loop);
@@ -309,14 +313,14 @@ on_stop_signal (gpointer user_data)
 static gboolean
 on_sigint (gpointer user_data)
 {
-  ((App *) user_data)->stop_cause = "SIGINT";
+  g_atomic_pointer_set (&((App *) user_data)->stop_cause, "SIGINT");
   return on_stop_signal (user_data);
 }
 
 static gboolean
 on_sigterm (gpointer user_data)
 {
-  ((App *) user_data)->stop_cause = "SIGTERM";
+  g_atomic_pointer_set (&((App *) user_data)->stop_cause, "SIGTERM");
   return on_stop_signal (user_data);
 }
 

@@ -908,6 +908,44 @@ test_http_body_file (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+static void
+test_http_large_body (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (IcProfile) profile = ic_profile_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ic-http-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "large.bin", NULL);
+  gsize size = 300 * 1024;
+  g_autofree guint8 *body = g_malloc (size);
+  Response response = { 0 };
+  int fd;
+
+  for (gsize i = 0; i < size; i++)
+    body[i] = (guint8) (i * 13 + i / 256);
+  g_assert_true (g_file_set_contents (path, (const char *) body, (gssize) size, &error));
+  profile->service = IC_SERVICE_HTTP;
+  profile->http_body_file = g_strdup (path);
+  serve (fixture, profile);
+  fd = connect_client (fixture);
+  /* pipelined: the answers go out in order, each body whole */
+  tu_send_text (fd, "GET /1 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    "HEAD /2 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    "GET /3 HTTP/1.1\r\nHost: t\r\n\r\n");
+  for (guint i = 0; i < 3; i++)
+    {
+      read_response (fd, i == 1, &response);
+      g_assert_cmpuint (response.status, ==, 200);
+      if (i != 1)
+        g_assert_cmpmem (response.body->data, response.body->len, body, size);
+      response_clear (&response);
+    }
+  g_assert_true (tu_recv_nothing (fd, 100));
+  close (fd);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -934,6 +972,7 @@ main (int    argc,
   ADD ("/cli/http/versions", test_http_versions);
   ADD ("/cli/http/malformed", test_http_malformed);
   ADD ("/cli/http/body-file", test_http_body_file);
+  ADD ("/cli/http/large-body", test_http_large_body);
 #undef ADD
 
   return g_test_run ();
