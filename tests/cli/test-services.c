@@ -946,6 +946,88 @@ test_http_large_body (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+/* Mutated requests (bytes flipped, dropped, doubled; CR, LF, NUL, ':'
+ * inserted) on fresh connections: every answer is a well-formed status
+ * line, the server never stops answering, and the sanitizer builds see
+ * every byte the parser touches. */
+static void
+test_http_mutations (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char *const seeds[] = {
+    "GET /a HTTP/1.1\r\nHost: t\r\nAccept: */*\r\n\r\n",
+    "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello",
+    "PUT / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    "HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+  };
+  static const char inserts[] = { '\r', '\n', '\0', ':', ' ', '0', 'f' };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (4242);
+  Response response = { 0 };
+  guint ok = 0, refused = 0;
+
+  serve_kind (fixture, IC_SERVICE_HTTP);
+  for (guint round = 0; round < 300; round++)
+    {
+      g_autoptr (GByteArray) request = g_byte_array_new ();
+      g_autoptr (GByteArray) answer = NULL;
+      const char *seed = seeds[g_rand_int_range (rand, 0, G_N_ELEMENTS (seeds))];
+      guint mutations = (guint) g_rand_int_range (rand, 1, 4);
+      int fd;
+
+      g_byte_array_append (request, (const guint8 *) seed, (guint) strlen (seed));
+      for (guint m = 0; m < mutations && request->len > 1; m++)
+        {
+          guint at = (guint) g_rand_int_range (rand, 0, (gint32) request->len);
+
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0:
+              request->data[at] ^= (guint8) (1u << g_rand_int_range (rand, 0, 8));
+              break;
+            case 1:
+              g_byte_array_remove_index (request, at);
+              break;
+            case 2:
+              g_array_insert_val ((GArray *) request, at, request->data[at]);
+              break;
+            default:
+              g_array_insert_val ((GArray *) request, at,
+                                  inserts[g_rand_int_range (rand, 0, sizeof inserts)]);
+              break;
+            }
+        }
+      fd = connect_client (fixture);
+      tu_send (fd, request->data, request->len);
+      shutdown (fd, SHUT_WR);
+      answer = tu_recv_until_close (fd, 1024 * 1024, NULL);
+      close (fd);
+      /* nothing (an incomplete request), or answers that start right */
+      if (answer->len > 0)
+        {
+          g_byte_array_append (answer, (const guint8 *) "", 1);
+          if (!g_str_has_prefix ((const char *) answer->data, "HTTP/1.1 "))
+            g_error ("round %u: answer \"%.40s\"", round, (const char *) answer->data);
+          ok += g_str_has_prefix ((const char *) answer->data, "HTTP/1.1 200 ");
+          refused += g_str_has_prefix ((const char *) answer->data, "HTTP/1.1 4");
+        }
+    }
+  g_test_message ("%u answered 200, %u refused with 4xx", ok, refused);
+  /* the mutations reach both sides of the parser */
+  g_assert_cmpuint (ok, >, 10);
+  g_assert_cmpuint (refused, >, 10);
+
+  /* and it still serves */
+  {
+    int fd = connect_client (fixture);
+
+    tu_send_text (fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    read_response (fd, FALSE, &response);
+    g_assert_cmpuint (response.status, ==, 200);
+    response_clear (&response);
+    close (fd);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -973,6 +1055,7 @@ main (int    argc,
   ADD ("/cli/http/malformed", test_http_malformed);
   ADD ("/cli/http/body-file", test_http_body_file);
   ADD ("/cli/http/large-body", test_http_large_body);
+  ADD ("/cli/http/mutations", test_http_mutations);
 #undef ADD
 
   return g_test_run ();
