@@ -358,6 +358,20 @@ test_demo (Fixture       *f,
                              "Plain text on a TLS port"));
   n_lists = g_list_model_get_n_items (ic_server_get_handshake_failures (server));
   g_assert_cmpuint (n_lists, ==, 1);
+  /* the event log has it in the same words */
+  {
+    GListModel *log = G_LIST_MODEL (ic_server_list_get_log (f->list));
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (log) && !found; i++)
+      {
+        g_autoptr(IcLogEntry) entry = g_list_model_get_item (log, i);
+
+        found = g_str_has_prefix (ic_log_entry_get_message (entry),
+                                  "TLS handshake failed (Plain text on a TLS port)");
+      }
+    g_assert_true (found);
+  }
 
   /* The client command trusts the self-signed file. */
   SPIN_UNTIL (command_has_ca (ic_server_page_get_tls_view (server_page)),
