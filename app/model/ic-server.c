@@ -1271,6 +1271,10 @@ make_credentials (const IcProfile      *profile,
     creds->dwOptions |= INET_CREDENTIAL_REQUIRE_CLIENT_CERT;
   if (profile->ca_file != NULL && *profile->ca_file != '\0')
     creds->lpszCAFile = profile->ca_file;
+  /* clients that offer ALPN (curl, browsers) are told it is HTTP/1.1, as
+   * inet-serve does */
+  if (profile->service == IC_SERVICE_HTTP)
+    creds->lpszAlpn = "http/1.1";
   return TRUE;
 }
 

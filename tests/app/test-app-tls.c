@@ -147,10 +147,10 @@ static void
 test_client_details (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(IcProfile) profile = make_profile (f, IC_SERVICE_ECHO);
+  g_autoptr(IcProfile) profile = make_profile (f, IC_SERVICE_HTTP);
   g_autofree char *command = NULL;
   g_autofree char *background = NULL;
-  g_autofree char *version = NULL, *cipher = NULL, *group = NULL, *sni = NULL;
+  g_autofree char *version = NULL, *cipher = NULL, *group = NULL, *sni = NULL, *alpn = NULL;
   guint handshake = 0;
   gboolean secure = FALSE, resumed = TRUE;
   GListModel *clients;
@@ -166,7 +166,8 @@ test_client_details (Fixture       *f,
 
   /* a client that stays connected until we saw its row */
   command = g_strdup_printf ("sleep 3 | timeout 20 openssl s_client -connect 127.0.0.1:%u "
-                             "-servername localhost", ic_server_get_port (f->server));
+                             "-servername localhost -alpn h2,http/1.1",
+                             ic_server_get_port (f->server));
   /* in the background, every output away: the shell returns at once */
   background = g_strdup_printf ("(%s) </dev/null >/dev/null 2>&1 &", command);
   g_assert_cmpint (run_shell (f, background, NULL, NULL), ==, 0);
@@ -175,13 +176,15 @@ test_client_details (Fixture       *f,
   client = g_list_model_get_item (clients, 0);
   g_object_get (client, "secure", &secure, "tls-version", &version, "tls-cipher", &cipher,
                 "tls-group", &group, "tls-sni", &sni, "tls-resumed", &resumed,
-                "tls-handshake-time", &handshake, NULL);
+                "tls-handshake-time", &handshake, "tls-alpn", &alpn, NULL);
   g_assert_true (secure);
   g_assert_cmpstr (version, ==, "TLSv1.3");
   g_assert_true (g_str_has_prefix (cipher, "TLS_"));
   g_assert_nonnull (group);
   g_assert_cmpuint (strlen (group), >, 0);
   g_assert_cmpstr (sni, ==, "localhost");
+  /* the HTTP service answers ALPN with HTTP/1.1, never h2 */
+  g_assert_cmpstr (alpn, ==, "http/1.1");
   g_assert_false (resumed);
   g_assert_cmpuint (handshake, >, 0);
   g_assert_cmpuint (n_failures (f), ==, 0);
