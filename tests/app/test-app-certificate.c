@@ -397,6 +397,19 @@ test_key_missing_and_wrong_files (Fixture       *f,
   g_assert_true (ic_certificate_report_has_errors (cert_as_key));
   g_assert_true (ic_certificate_report_find (cert_as_key, IC_CERT_PROBLEM_KEY_INVALID) != NULL
                  || ic_certificate_report_find (cert_as_key, IC_CERT_PROBLEM_KEY_NOT_FOUND) != NULL);
+
+  /* a key file that is not a key at all */
+  {
+    g_autofree char *junk = path (f, "junk.key");
+    g_autoptr(IcCertificateReport) junk_key = NULL;
+
+    g_assert_true (g_file_set_contents (junk, "just some text\n", -1, NULL));
+    g_free (profile->key_file);
+    profile->key_file = g_strdup (junk);
+    junk_key = check (profile);
+    g_assert_true (junk_key->loaded);
+    g_assert_nonnull (ic_certificate_report_find (junk_key, IC_CERT_PROBLEM_KEY_INVALID));
+  }
 }
 
 /* NAME.key beside NAME.pem is found without being chosen. */
@@ -501,6 +514,68 @@ test_pkcs12_password (Fixture       *f,
   g_assert_true (report->key_matches);
   g_assert_false (ic_certificate_report_has_errors (report));
   ic_certificate_report_unref (report);
+}
+
+/* An RC2-40 PKCS#12 file (as old Windows exports are) on an OpenSSL without
+ * its legacy provider: said in words, with the fix. */
+static void
+test_pkcs12_unsupported_child (void)
+{
+  g_autoptr(IcProfile) profile = ic_profile_new ();
+  g_autoptr(IcCertificateReport) report = NULL;
+  const IcCertProblem *problem;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("runs inside /app/certificate/pkcs12-unsupported");
+      return;
+    }
+  /* where OpenSSL looks for provider modules: nowhere */
+  g_setenv ("OPENSSL_MODULES", "/nonexistent", TRUE);
+  profile->tls = TRUE;
+  profile->pkcs12_file = g_strdup (g_getenv ("IC_TEST_LEGACY_P12"));
+  profile->password = g_strdup ("old");
+  report = check (profile);
+  problem = ic_certificate_report_find (report, IC_CERT_PROBLEM_PKCS12_UNSUPPORTED);
+  g_assert_nonnull (problem);
+  g_assert_cmpint (problem->severity, ==, IC_CERT_SEVERITY_ERROR);
+  g_assert_nonnull (strstr (problem->fix, "openssl pkcs12"));
+}
+
+static void
+test_pkcs12_unsupported (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *cert = path (f, "legacy.pem");
+  g_autofree char *key = path (f, "legacy.key");
+  g_autofree char *p12 = path (f, "legacy.p12");
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  int status = -1;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("no openssl command");
+      return;
+    }
+  make (f, "legacy.pem", "legacy.key", INET_CERT_KEY_RSA_2048, 0, 365, NULL, NULL);
+  {
+    const char *argv[] = { openssl, "pkcs12", "-export", "-legacy", "-in", cert, "-inkey", key,
+                           "-out", p12, "-passout", "pass:old", NULL };
+    g_autoptr(GError) error = NULL;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+  }
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_skip ("this openssl cannot write legacy PKCS#12");
+      return;
+    }
+  g_setenv ("IC_TEST_LEGACY_P12", p12, TRUE);
+  g_test_trap_subprocess ("/app/certificate/pkcs12-unsupported-child", 30 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
 }
 
 /* ---------------------------------------------------------------- names */
@@ -692,6 +767,8 @@ main (int   argc,
   ADD ("key-beside", test_key_beside);
   ADD ("key-password", test_key_password);
   ADD ("pkcs12-password", test_pkcs12_password);
+  ADD ("pkcs12-unsupported", test_pkcs12_unsupported);
+  g_test_add_func ("/app/certificate/pkcs12-unsupported-child", test_pkcs12_unsupported_child);
   ADD ("name-misses-address", test_name_misses_address);
   ADD ("nothing-chosen", test_nothing_chosen);
   ADD ("client-ca", test_client_ca);
