@@ -196,6 +196,39 @@ command_has_ca (IcServerTlsView *view)
   return command != NULL && strstr (command, "-CAfile") != NULL;
 }
 
+/* openssl s_client that trusts cert; it stays until its input closes. */
+static GSubprocess *
+openssl_client (const char *target,
+                const char *cert,
+                const char *option,
+                const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *client;
+  const char *argv[] = { "openssl", "s_client", "-connect", target, "-CAfile", cert,
+                         "-verify_return_error", option, value, NULL };
+
+  client = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                    | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  return client;
+}
+
+/* Scrolls the TLS page so that the preview is at the top. */
+static void
+scroll_to_preview (IcTlsPage *page)
+{
+  GtkWidget *preview = GTK_WIDGET (ic_tls_page_get_preview (page));
+  GtkWidget *scroller = gtk_widget_get_ancestor (preview, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  graphene_point_t at;
+
+  g_assert_true (gtk_widget_compute_point (preview,
+                                           gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &at));
+  gtk_adjustment_set_value (adjustment, at.y - 110);
+}
+
 /* ---------------------------------------------------------------- demo */
 
 static void
@@ -208,6 +241,9 @@ test_demo (Fixture       *f,
   IcCertificateReport *report;
   IcServer *server;
   IcServerPage *server_page;
+  IcTlsDetails *details;
+  IcServerTlsView *tls_view;
+  GtkColumnView *client_view;
   GListModel *rows;
   g_autoptr(IcClient) client = NULL;
   g_autoptr(GError) error = NULL;
@@ -260,17 +296,11 @@ test_demo (Fixture       *f,
   g_assert_true (ic_server_dialog_validate (IC_SERVER_DIALOG (dialog), NULL));
   if (g_getenv ("IC_SCREENSHOT_DIR"))
     {
-      GtkWidget *preview = GTK_WIDGET (ic_tls_page_get_preview (page));
-      GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (preview, GTK_TYPE_SCROLLED_WINDOW));
-      graphene_point_t at;
-
       gtk_window_set_default_size (dialog, 640, 880);
       spin_ms (300);
       screenshot (GTK_WIDGET (dialog), "tls-page.png");
       /* scrolled down to the preview */
-      g_assert_true (gtk_widget_compute_point (preview, gtk_scrolled_window_get_child (scroller),
-                                               &GRAPHENE_POINT_INIT (0, 0), &at));
-      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), at.y - 110);
+      scroll_to_preview (page);
       screenshot (GTK_WIDGET (dialog), "tls-preview.png");
     }
 
@@ -285,56 +315,46 @@ test_demo (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start", NULL));
   SPIN_UNTIL (ic_server_get_status (server) == IC_SERVER_LISTENING, "the server to listen");
   port = g_strdup_printf ("127.0.0.1:%u", ic_server_get_port (server));
-  f->clients[0] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                    | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                    "openssl", "s_client", "-connect", port, "-servername",
-                                    "localhost", "-CAfile", f->cert, "-verify_return_error", NULL);
-  g_assert_no_error (error);
+  f->clients[0] = openssl_client (port, f->cert, "-servername", "localhost");
 
   server_page = ic_window_get_page (f->window);
-  rows = G_LIST_MODEL (gtk_column_view_get_model (ic_server_page_get_client_view (server_page)));
+  details = ic_server_page_get_tls_details (server_page);
+  tls_view = ic_server_page_get_tls_view (server_page);
+  client_view = ic_server_page_get_client_view (server_page);
+  rows = G_LIST_MODEL (gtk_column_view_get_model (client_view));
   SPIN_UNTIL (g_list_model_get_n_items (rows) == 1, "the client's row");
   client = g_list_model_get_item (rows, 0);
   g_assert_true (ic_client_get_secure (client));
 
   /* Its row shows the version and the cipher. */
   spin_ms (300);
-  g_assert_true (view_shows (GTK_WIDGET (ic_server_page_get_client_view (server_page)),
+  g_assert_true (view_shows (GTK_WIDGET (client_view),
                              "TLSv1.3 · TLS_"));
 
   /* Selected, its TLS details show in the pane. */
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (gtk_column_view_get_model (ic_server_page_get_client_view (server_page))),
-                                   0, TRUE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), 0, TRUE);
   ic_server_page_show_client_tls (server_page, TRUE);
   spin_ms (200);
-  g_assert_cmpstr (ic_tls_details_get_value (ic_server_page_get_tls_details (server_page), "protocol"),
+  g_assert_cmpstr (ic_tls_details_get_value (details, "protocol"),
                    ==, "TLSv1.3");
-  g_assert_cmpstr (ic_tls_details_get_value (ic_server_page_get_tls_details (server_page), "sni"),
+  g_assert_cmpstr (ic_tls_details_get_value (details, "sni"),
                    ==, "localhost");
-  g_assert_cmpstr (ic_tls_details_get_value (ic_server_page_get_tls_details (server_page), "session"),
+  g_assert_cmpstr (ic_tls_details_get_value (details, "session"),
                    ==, "Full handshake");
-  g_assert_true (g_str_has_prefix (ic_tls_details_get_value (ic_server_page_get_tls_details (server_page),
+  g_assert_true (g_str_has_prefix (ic_tls_details_get_value (details,
                                                              "cipher"), "TLS_"));
-  g_assert_true (view_shows (GTK_WIDGET (ic_server_page_get_tls_details (server_page)),
+  g_assert_true (view_shows (GTK_WIDGET (details),
                              "1. Client Hello"));
 
   /* Two more clients: TLS 1.2, and one that asks for an application protocol. */
-  f->clients[1] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                    | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                    "openssl", "s_client", "-connect", port, "-tls1_2", "-CAfile",
-                                    f->cert, NULL);
-  g_assert_no_error (error);
-  f->clients[2] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                    | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                    "openssl", "s_client", "-connect", port, "-servername",
-                                    "localhost", "-CAfile", f->cert, NULL);
-  g_assert_no_error (error);
+  f->clients[1] = openssl_client (port, f->cert, "-tls1_2", NULL);
+  f->clients[2] = openssl_client (port, f->cert, "-alpn", "h2,http/1.1");
   SPIN_UNTIL (g_list_model_get_n_items (rows) == 3, "three rows");
   spin_ms (300);
-  g_assert_true (view_shows (GTK_WIDGET (ic_server_page_get_client_view (server_page)), "TLSv1.2 · "));
+  g_assert_true (view_shows (GTK_WIDGET (client_view), "TLSv1.2 · "));
   /* room for the details, as a person drags the divider */
-  gtk_paned_set_position (GTK_PANED (gtk_widget_get_ancestor (GTK_WIDGET (ic_server_page_get_tls_details (server_page)),
-                                                              GTK_TYPE_PANED)), 150);
+  gtk_paned_set_position (GTK_PANED (gtk_widget_get_ancestor (GTK_WIDGET (details), GTK_TYPE_PANED)),
+                          150);
   screenshot (GTK_WIDGET (f->window), "client-tls.png");
 
   /* A plain-text client: a failed handshake with its reason. */
@@ -349,12 +369,12 @@ test_demo (Fixture       *f,
     out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
     g_output_stream_write_all (out, "GET / HTTP/1.1\r\n\r\n", 18, NULL, NULL, &error);
     g_assert_no_error (error);
-    SPIN_UNTIL (ic_server_tls_view_get_n_failures (ic_server_page_get_tls_view (server_page)) == 1,
+    SPIN_UNTIL (ic_server_tls_view_get_n_failures (tls_view) == 1,
                 "the failed handshake");
   }
   adw_view_stack_set_visible_child_name (ic_server_page_get_view_stack (server_page), "tls");
   spin_ms (200);
-  g_assert_true (view_shows (GTK_WIDGET (ic_server_page_get_tls_view (server_page)),
+  g_assert_true (view_shows (GTK_WIDGET (tls_view),
                              "Plain text on a TLS port"));
   n_lists = g_list_model_get_n_items (ic_server_get_handshake_failures (server));
   g_assert_cmpuint (n_lists, ==, 1);
@@ -374,14 +394,14 @@ test_demo (Fixture       *f,
   }
 
   /* The client command trusts the self-signed file. */
-  SPIN_UNTIL (command_has_ca (ic_server_page_get_tls_view (server_page)),
+  SPIN_UNTIL (command_has_ca (tls_view),
               "the command with the CA file");
-  command = ic_server_tls_view_dup_command (ic_server_page_get_tls_view (server_page),
+  command = ic_server_tls_view_dup_command (tls_view,
                                             IC_CLIENT_COMMAND_OPENSSL);
   g_assert_nonnull (strstr (command, f->cert));
   g_assert_nonnull (strstr (command, port));
   screenshot (GTK_WIDGET (f->window), "tls-failures.png");
-  g_assert_true (ic_server_tls_view_copy_command (ic_server_page_get_tls_view (server_page)));
+  g_assert_true (ic_server_tls_view_copy_command (tls_view));
 }
 
 /* ------------------------------------------------------- broken files */
@@ -477,16 +497,10 @@ test_broken_files (Fixture       *f,
               "the mismatch, the expiry and the address warning");
   if (g_getenv ("IC_SCREENSHOT_DIR"))
     {
-      GtkWidget *preview = GTK_WIDGET (ic_tls_page_get_preview (page));
-      GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (preview, GTK_TYPE_SCROLLED_WINDOW));
-      graphene_point_t at;
-
       ic_server_dialog_show_page (IC_SERVER_DIALOG (dialog), "tls");
       gtk_window_set_default_size (dialog, 640, 880);
       spin_ms (300);
-      g_assert_true (gtk_widget_compute_point (preview, gtk_scrolled_window_get_child (scroller),
-                                               &GRAPHENE_POINT_INIT (0, 0), &at));
-      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), at.y - 110);
+      scroll_to_preview (page);
       screenshot (GTK_WIDGET (dialog), "tls-problems.png");
     }
 
