@@ -50,6 +50,7 @@ struct _IcServer
   GListStore *clients;           /* (owned) (element-type IcClient), by id */
   GHashTable *clients_by_id;     /* (owned) id -> IcClient (owned) */
   IcRun *run;                    /* (owned) (nullable) */
+  IcServerAnchor *anchor;        /* (owned) what the clients hold */
   guint64 run_serial;
 
   IcServerStatus status;
@@ -677,6 +678,12 @@ ic_server_dispose (GObject *object)
   IcServer *self = IC_SERVER (object);
 
   ic_server_stop (self);
+  if (self->anchor != NULL)
+    {
+      /* clients that outlive the server see NULL */
+      self->anchor->server = NULL;
+      g_clear_pointer (&self->anchor, ic__server_anchor_unref);
+    }
   if (self->clients != NULL)
     g_list_store_remove_all (self->clients);
   if (self->clients_by_id != NULL)
@@ -967,6 +974,29 @@ ic_server_init (IcServer *self)
                                                g_object_unref);
   self->history = ic_stats_history_new (IC_STATS_HISTORY_SERVER_CAPACITY);
   self->capture = TRUE;
+  self->anchor = g_new0 (IcServerAnchor, 1);
+  g_ref_count_init (&self->anchor->ref);
+  self->anchor->server = self;
+}
+
+IcServerAnchor *
+ic__server_get_anchor (IcServer *self)
+{
+  return self->anchor;
+}
+
+IcServerAnchor *
+ic__server_anchor_ref (IcServerAnchor *anchor)
+{
+  g_ref_count_inc (&anchor->ref);
+  return anchor;
+}
+
+void
+ic__server_anchor_unref (IcServerAnchor *anchor)
+{
+  if (g_ref_count_dec (&anchor->ref))
+    g_free (anchor);
 }
 
 IcServer *

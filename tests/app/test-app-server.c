@@ -734,6 +734,39 @@ test_dispose_running (Fixture       *f,
     close (fds[i]);
 }
 
+static void
+test_client_outlives_server (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(IcProfile) profile = make_profile (IC_SERVICE_ECHO);
+  IcClient *client;
+  int fd;
+
+  g_test_summary ("A client row held after its server is gone is closed and has no server");
+
+  start (f);
+  fd = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), NULL);
+  IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 1);
+  client = g_object_ref (row (f, 0));
+  g_assert_true (ic_client_get_server (client) == f->server);
+
+  g_signal_handlers_disconnect_by_data (f->clients, f);
+  g_signal_handlers_disconnect_by_data (f->server, f);
+  g_assert_finalize_object (g_steal_pointer (&f->server));
+  g_assert_null (ic_client_get_server (client));
+  g_assert_cmpint (ic_client_get_state (client), ==, IC_CLIENT_CLOSED);
+  g_assert_cmpuint (ic_client_get_close_reason (client), ==, INET_CLOSE_STOP);
+  /* actions fail cleanly, nothing crashes */
+  ic_client_disconnect (client);
+  g_assert_false (ic_client_set_paused (client, TRUE, NULL));
+  g_assert_finalize_object (client);
+  close (fd);
+
+  /* a fresh one for the teardown */
+  f->server = ic_server_new (profile);
+  f->clients = ic_server_get_clients (f->server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -757,6 +790,8 @@ main (int   argc,
               teardown);
   g_test_add ("/app/server/start-failure", Fixture, echo, setup, test_start_failure, teardown);
   g_test_add ("/app/server/ipv6", Fixture, echo, setup, test_ipv6, teardown);
+  g_test_add ("/app/server/client-outlives-server", Fixture, echo, setup,
+              test_client_outlives_server, teardown);
   g_test_add ("/app/server/dispose-running", Fixture, echo, setup, test_dispose_running,
               teardown);
 
