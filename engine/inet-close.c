@@ -119,11 +119,12 @@ linger_drain (int fd, int seconds)
  * it. Set before our FIN: a TIME_WAIT keeps the flag of its making, and
  * the client's FIN can make one before close(). */
 static void
-allow_rebind (int fd)
+allow_rebind (InetSession *session, int fd)
 {
   int one = 1;
 
-  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (!(session->server->options & INET_OPTION_REUSEADDR)) /* else inherited */
+    setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 }
 
 static void
@@ -149,7 +150,7 @@ inet__close_session_socket (InetSession *session)
   pthread_mutex_unlock (&session->mutex);
   if (flags & SESSION_FD_CLOSED)
     return;
-  allow_rebind (fd);
+  allow_rebind (session, fd);
 
   if ((flags & SESSION_ABORT) || linger == 0)
     {
@@ -158,10 +159,11 @@ inet__close_session_socket (InetSession *session)
     }
   else
     {
-      if (session->tls != NULL)
+      if (inet__session_secure (session))
         {
           pthread_mutex_lock (&session->tls_mutex);
-          inet__tls_close_notify (session->tls);
+          if (session->tls != NULL)
+            inet__tls_close_notify (session->tls);
           pthread_mutex_unlock (&session->tls_mutex);
         }
       if (linger > 0)
@@ -365,16 +367,17 @@ InetShutdown (SOCKET hClient, INT nHow)
     }
   if (!inet__call_begin (hClient, &call))
     return INET_ERROR;
-  if ((add & SESSION_SHUT_WRITE) && call.session->tls != NULL)
+  if ((add & SESSION_SHUT_WRITE) && inet__session_secure (call.session))
     {
       pthread_mutex_lock (&call.session->tls_mutex);
-      inet__tls_close_notify (call.session->tls);
+      if (call.session->tls != NULL)
+        inet__tls_close_notify (call.session->tls);
       pthread_mutex_unlock (&call.session->tls_mutex);
     }
   /* writes wait for each other; a shutdown must not cut one in half */
   pthread_mutex_lock (&call.session->write_mutex);
   if (add & SESSION_SHUT_WRITE)
-    allow_rebind (call.session->fd);
+    allow_rebind (call.session, call.session->fd);
   /* the flag first: the 0 that shutdown makes recv() read is no FIN */
   atomic_fetch_or (&call.session->flags, add);
   shutdown (call.session->fd, how);

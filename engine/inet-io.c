@@ -49,12 +49,13 @@ rearm_read (InetSession *session)
     inet__session_notify (session);
 }
 
-/* Reads from the socket in the session's own thread (the buffer is empty). */
+/* Reads from the socket in the session's own thread (the buffer is empty).
+ * Without `wait` it makes one attempt and returns 0 when nothing is there. */
 static INT
-read_direct (InetCall *call, BYTE *buffer, size_t len)
+read_direct (InetCall *call, BYTE *buffer, size_t len, bool wait)
 {
   InetSession *session = call->session;
-  bool nonblocking = atomic_load (&session->flags) & SESSION_NONBLOCKING;
+  bool nonblocking = !wait || (atomic_load (&session->flags) & SESSION_NONBLOCKING);
   uint64_t deadline = inet__call_deadline (call);
 
   for (;;)
@@ -62,11 +63,32 @@ read_direct (InetCall *call, BYTE *buffer, size_t len)
       ssize_t n;
       DWORD error = 0;
       short wait_for = POLLIN;
+      uint64_t rate_wait;
+      size_t allowance = inet__session_read_allowance (session, len, &rate_wait);
 
-      if (session->tls != NULL)
+      if (allowance == 0)
+        {
+          /* over the bandwidth limit */
+          if (!wait)
+            return 0;
+          if (nonblocking)
+            {
+              inet__set_error (WSAEWOULDBLOCK);
+              return INET_ERROR;
+            }
+          error = inet__call_wait (call, 0, inet__mono_us () + rate_wait);
+          if (error != 0 && error != WSAETIMEDOUT)
+            {
+              inet__set_error (error);
+              return INET_ERROR;
+            }
+          continue;
+        }
+      if (inet__session_secure (session))
         {
           pthread_mutex_lock (&session->tls_mutex);
-          n = inet__tls_read (session->tls, buffer, len, &error);
+          n = session->tls != NULL ? inet__tls_read (session->tls, buffer, allowance, &error)
+                                   : INET_TLS_CLOSED;
           pthread_mutex_unlock (&session->tls_mutex);
           if (n == INET_TLS_WANT_WRITE)
             wait_for = POLLOUT;
@@ -80,13 +102,15 @@ read_direct (InetCall *call, BYTE *buffer, size_t len)
         }
       else
         {
-          n = recv (session->fd, buffer, len, MSG_DONTWAIT);
+          n = recv (session->fd, buffer, allowance, MSG_DONTWAIT);
           if (n < 0 && errno != EAGAIN && errno != EINTR)
             {
+              inet__session_read_refund (session, allowance);
               inet__set_error (inet__wsa_from_errno (errno));
               return INET_ERROR;
             }
         }
+      inet__session_read_refund (session, n > 0 ? allowance - (size_t) n : allowance);
       if (n > 0)
         {
           pthread_mutex_lock (&session->mutex);
@@ -102,6 +126,8 @@ read_direct (InetCall *call, BYTE *buffer, size_t len)
             atomic_fetch_or (&session->flags, SESSION_EOF);
           return 0;
         }
+      if (!wait)
+        return 0;
       if (nonblocking)
         {
           inet__set_error (WSAEWOULDBLOCK);
@@ -179,6 +205,7 @@ INT WINAPI
 InetRead (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
 {
   InetCall call;
+  bool top_up;
   size_t n;
   INT result;
 
@@ -198,8 +225,21 @@ InetRead (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
     }
   pthread_mutex_lock (&call.session->mutex);
   n = take_buffered (call.session, lpBuffer, (size_t) cbBuffer, true);
+  top_up = call.own_thread && n > 0 && n < (size_t) cbBuffer
+           && call.session->rbuf_start == call.session->rbuf_end && call.session->rbuf_more;
+  if (top_up)
+    call.session->rbuf_more = false;
   pthread_mutex_unlock (&call.session->mutex);
 
+  if (top_up)
+    {
+      /* the read-ahead buffer was full: the rest of a large message is
+       * likely waiting; take it in the same call, without waiting */
+      INT more = read_direct (&call, lpBuffer + n, (size_t) cbBuffer - n, false);
+
+      if (more > 0)
+        n += (size_t) more;
+    }
   if (n > 0)
     {
       result = (INT) n;
@@ -209,7 +249,7 @@ InetRead (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
   else if (atomic_load (&call.session->flags) & SESSION_EOF)
     result = 0;
   else if (call.own_thread)
-    result = read_direct (&call, lpBuffer, (size_t) cbBuffer);
+    result = read_direct (&call, lpBuffer, (size_t) cbBuffer, true);
   else
     result = read_foreign (&call, lpBuffer, (size_t) cbBuffer);
   if (result >= 0)
@@ -239,7 +279,7 @@ InetPeek (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
                        : session->rbuf_end - session->rbuf_start;
   pthread_mutex_unlock (&session->mutex);
 
-  if (n == 0 && session->tls == NULL)
+  if (n == 0 && !inet__session_secure (session))
     {
       /* nothing read ahead: what the kernel holds comes next */
       if (lpBuffer == NULL)
@@ -256,7 +296,7 @@ InetPeek (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
           n = got > 0 ? (size_t) got : 0;
         }
     }
-  else if (n == 0 && session->tls != NULL && lpBuffer == NULL)
+  else if (n == 0 && lpBuffer == NULL)
     {
       pthread_mutex_lock (&session->tls_mutex);
       if (session->tls != NULL)
@@ -293,7 +333,7 @@ InetIsReadable (SOCKET hClient, DWORD dwTimeout)
           readable = TRUE;
           break;
         }
-      if (session->tls != NULL)
+      if (inet__session_secure (session))
         {
           pthread_mutex_lock (&session->tls_mutex);
           tls_pending = session->tls != NULL && inet__tls_pending (session->tls) > 0;
@@ -429,7 +469,7 @@ send_some (InetSession *session, const BYTE *data, size_t len, bool *again, shor
   *again = false;
   *need = POLLOUT;
   *error = 0;
-  if (session->tls != NULL)
+  if (inet__session_secure (session))
     {
       pthread_mutex_lock (&session->tls_mutex);
       n = session->tls != NULL ? inet__tls_write (session->tls, data, len, error) : INET_TLS_ERROR;

@@ -379,16 +379,15 @@ apply_suspend (InetServer *server, bool suspend, DWORD options)
   bool pause = suspend && (options & INET_SUSPEND_PAUSEIO);
   bool was_paused;
 
-  /* paused before the caller of InetServerSuspendEx is released: no READ
-   * may follow its return */
-  was_paused = atomic_exchange (&server->pause_io, pause);
+  /* everything the caller of InetServerSuspend waits for, in one step */
   pthread_mutex_lock (&server->mutex);
+  was_paused = atomic_exchange (&server->pause_io, pause);
   server->suspended = suspend;
   atomic_store (&server->status, suspend ? INET_SERVER_SUSPENDED : INET_SERVER_LISTENING);
   pthread_cond_broadcast (&server->cond);
   pthread_mutex_unlock (&server->mutex);
-  if (was_paused || pause)
-    notify_all_sessions (server);
+  if (pause != was_paused)
+    notify_all_sessions (server); /* also those blocked in recv() */
   inet__server_raise (server, suspend ? INET_EVENT_SUSPEND : INET_EVENT_RESUME, 0, NULL);
   if (suspend && (options & INET_SUSPEND_DISCONNECT))
     end_all_sessions (server, INET_CLOSE_SUSPEND);

@@ -213,6 +213,17 @@ inet__session_write_limit (InetSession *session)
 }
 
 void
+inet__session_read_refund (InetSession *session, size_t unused)
+{
+  if (unused == 0)
+    return;
+  if (inet__session_read_limit (session) != 0)
+    inet__bucket_refund (&session->read_bucket, unused);
+  if (atomic_load (&session->server->total_read_limit) != 0)
+    inet__bucket_refund (&session->server->total_read_bucket, unused);
+}
+
+void
 inet__session_count_in (InetSession *session, size_t bytes)
 {
   atomic_fetch_add_explicit (&session->bytes_in, bytes, memory_order_relaxed);
@@ -318,15 +329,15 @@ publish (InetSession *session, size_t n)
   pthread_mutex_lock (&session->mutex);
   session->rbuf_start = 0;
   session->rbuf_end = n;
+  session->rbuf_more = n == SESSION_READ_BUFFER;
   if (session->foreign_readers > 0)
     pthread_cond_broadcast (&session->cond);
   pthread_mutex_unlock (&session->mutex);
   inet__session_count_in (session, n);
 }
 
-/* How much may be read now under the bandwidth limits (0: *wait_us). */
-static size_t
-read_allowance (InetSession *session, size_t want, uint64_t *wait_us)
+size_t
+inet__session_read_allowance (InetSession *session, size_t want, uint64_t *wait_us)
 {
   InetServer *server = session->server;
   uint32_t limit = inet__session_read_limit (session);
@@ -359,7 +370,7 @@ read_some (InetSession *session, size_t len, bool *again, bool *want_write, DWOR
   *again = false;
   *want_write = false;
   *error = 0;
-  if (session->tls != NULL)
+  if (inet__session_secure (session))
     {
       pthread_mutex_lock (&session->tls_mutex);
       n = inet__tls_read (session->tls, session->rbuf, len, error);
@@ -445,7 +456,7 @@ can_block_in_recv (InetSession *session, unsigned flags)
 {
   InetServer *server = session->server;
 
-  return session->tls == NULL && poke_signal != 0 && (flags & SESSION_READ_ARMED)
+  return !inet__session_secure (session) && poke_signal != 0 && (flags & SESSION_READ_ARMED)
          && !(flags & SLOW_PATH_FLAGS) && !atomic_load (&server->pause_io)
          && inet__session_read_limit (session) == 0
          && atomic_load_explicit (&server->total_read_limit, memory_order_relaxed) == 0;
@@ -502,10 +513,10 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
 
   if (want_read)
     {
-      allowance = read_allowance (session, SESSION_READ_BUFFER, &rate_wait);
+      allowance = inet__session_read_allowance (session, SESSION_READ_BUFFER, &rate_wait);
       want_read = allowance > 0; /* else wait for the bucket to refill */
     }
-  if (want_read && session->tls != NULL)
+  if (want_read && inet__session_secure (session))
     {
       pthread_mutex_lock (&session->tls_mutex);
       tls_pending = inet__tls_pending (session->tls) > 0;
@@ -577,13 +588,7 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
         end_with (session, error == WSAECONNRESET ? INET_CLOSE_RESET : INET_CLOSE_ERROR, error);
     }
   if (allowance > 0 && allowance < SESSION_READ_BUFFER)
-    {
-      /* tokens taken for a read that did not use them all */
-      if (inet__session_read_limit (session) != 0)
-        inet__bucket_refund (&session->read_bucket, allowance);
-      if (atomic_load (&server->total_read_limit) != 0)
-        inet__bucket_refund (&server->total_read_bucket, allowance);
-    }
+    inet__session_read_refund (session, allowance); /* tokens a short read left */
 
   if (revents & POLLERR && !want_read)
     {
@@ -675,8 +680,10 @@ handshake (InetSession *session)
                           sizeof detail, info);
   pthread_mutex_lock (&session->mutex);
   session->tls_info = info;
-  session->tls = tls;
   pthread_mutex_unlock (&session->mutex);
+  pthread_mutex_lock (&session->tls_mutex);
+  session->tls = tls;
+  pthread_mutex_unlock (&session->tls_mutex);
   if (tls != NULL)
     return true;
 
