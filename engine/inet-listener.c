@@ -204,6 +204,9 @@ static void
 raise_with_pending (InetServer *server, UINT event, DWORD error,
                     const struct sockaddr_storage *peer, socklen_t peer_length)
 {
+  /* InetServerLock holds the server's events: it may have been taken
+   * after the check before accept4() */
+  inet__lock_wait (server, NULL);
   memcpy (&server->pending_peer, peer, peer_length);
   server->pending_peer_length = peer_length;
   server->pending_valid = true;
