@@ -67,6 +67,12 @@ wait_fd (int fd, short events, gint64 deadline)
 int
 inet_test_try_connect (const char *source, const char *address, UINT port)
 {
+  return inet_test_try_connect_full (source, address, port, 0);
+}
+
+int
+inet_test_try_connect_full (const char *source, const char *address, UINT port, int rcvbuf)
+{
   struct sockaddr_storage to, from;
   socklen_t to_length, from_length;
   gint64 deadline = g_get_monotonic_time () + INET_TEST_TIMEOUT_MS * 1000;
@@ -82,6 +88,8 @@ inet_test_try_connect (const char *source, const char *address, UINT port)
   fd = socket (to.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -1;
+  if (rcvbuf > 0)
+    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   if (source != NULL)
     {
       if (!parse_address (source, 0, &from, &from_length)

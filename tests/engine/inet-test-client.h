@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* Connects to address:port (numeric IPv4 or IPv6), optionally from a local
  * source address (NULL = any). Returns the fd or -1 with errno set. */
 int inet_test_try_connect (const char *source, const char *address, UINT port);
+/* The same with a small receive buffer (SO_RCVBUF before connect, so the
+ * kernel cannot grow it): a client that does not read stops a writer
+ * early. rcvbuf 0 = the default. */
+int inet_test_try_connect_full (const char *source, const char *address, UINT port, int rcvbuf);
 /* The same, asserting success. */
 int inet_test_connect (const char *address, UINT port);
 int inet_test_connect_from (const char *source, const char *address, UINT port);
