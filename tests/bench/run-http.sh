@@ -72,6 +72,7 @@ wait_http () { # wait_http URL
 }
 
 cpu_ticks () { # user+system clock ticks of a process
+  [ -r "/proc/$1/stat" ] || die "server $1 is gone: $(cat "$work"/*.err 2>/dev/null | tail -n 5)"
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
