@@ -85,9 +85,12 @@ parse_number_cb (const char  *option_name,
       text = g_strstrip (g_strdup (value));
       if (!g_ascii_string_to_unsigned (text, 10, 0, (guint64) option->max, &number, NULL))
         {
+          /* the number formatted first: xgettext cannot read G_GINT64_FORMAT */
+          g_autofree char *max = g_strdup_printf ("%" G_GINT64_FORMAT, option->max);
+
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("%s: \"%s\" is not a number from 0 to %" G_GINT64_FORMAT " (%s)"),
-                       option_name, value, option->max, _(option->unit));
+                       _("%s: \"%s\" is not a number from 0 to %s (%s)"), option_name, value, max,
+                       _(option->unit));
           return FALSE;
         }
       G_STRUCT_MEMBER (gint64, args, option->offset) = (gint64) number;

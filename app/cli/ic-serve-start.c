@@ -5,6 +5,7 @@
 #include "ic-serve-start.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -146,10 +147,52 @@ set_start_error (GError           **error,
     }
 }
 
-static gboolean
+/* A throwaway certificate and key (ECDSA P-256; localhost, 127.0.0.1, ::1)
+ * in one PEM file of a new private directory. */
+static char *
+make_self_signed (GError **error)
+{
+  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
+  g_autoptr (GError) local = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("inet-serve-XXXXXX", &local);
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("cannot make a self-signed certificate: %s"), local->message);
+      return NULL;
+    }
+  path = g_build_filename (dir, "self-signed.pem", NULL);
+  params.dwKeyType = INET_CERT_KEY_ECDSA_P256;
+  params.dwValidDays = 30;
+  params.lpszCommonName = "localhost";
+  params.lpszCertFile = path;
+  if (!InetCreateSelfSignedCertificate (&params))
+    {
+      g_autofree char *text = engine_error_text (InetGetLastError ());
+
+      g_rmdir (dir);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("cannot make a self-signed certificate: %s"), text);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+static void
+remove_self_signed (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
 make_credentials (const IcServeConfig  *config,
-                  SECURITYCREDENTIALS  *credentials,
-                  GError              **error)
+                  const char           *self_signed,
+                  SECURITYCREDENTIALS  *credentials)
 {
   const IcProfile *profile = config->profile;
 
@@ -162,46 +205,58 @@ make_credentials (const IcServeConfig  *config,
     credentials->dwOptions |= INET_CREDENTIAL_REQUIRE_CLIENT_CERT;
   credentials->lpszCAFile = profile->ca_file;
   credentials->lpszPassword = config->password;
-  if (profile->self_signed)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("cannot make a self-signed certificate: this build of the engine has no "
-                     "TLS support yet"));
-      return FALSE;
-    }
-  if (profile->pkcs12_file != NULL)
+  /* clients that offer ALPN (curl, browsers) are told it is HTTP/1.1 */
+  if (profile->service == IC_SERVICE_HTTP)
+    credentials->lpszAlpn = "http/1.1";
+  if (self_signed != NULL)
+    credentials->lpszCertStore = self_signed;
+  else if (profile->pkcs12_file != NULL)
     credentials->lpszCertStore = profile->pkcs12_file;
   else
     {
       credentials->lpszCertStore = profile->cert_file;
       credentials->lpszKeyFile = profile->key_file;
     }
-  return TRUE;
 }
 
 SOCKET
 ic_serve_start (const IcServeConfig  *config,
                 INETEVENTPROC         proc,
                 DWORD_PTR             param,
+                INETCERTIFICATEINFO  *certificate,
                 GError              **error)
 {
   const IcProfile *profile = config->profile;
+  g_autofree char *self_signed = NULL;
   SECURITYCREDENTIALS credentials;
   DWORD options = profile->options;
+  DWORD code;
   SOCKET server;
 
   if (profile->tls)
     {
-      if (!make_credentials (config, &credentials, error))
+      if (profile->self_signed && (self_signed = make_self_signed (error)) == NULL)
         return INVALID_SOCKET;
+      make_credentials (config, self_signed, &credentials);
       options |= INET_OPTION_SECURE;
     }
   server = InetServerStart (profile->host, profile->port, profile->backlog, profile->max_clients,
                             profile->timeout, profile->priority, options, proc, param,
                             profile->tls ? &credentials : NULL);
+  code = InetGetLastError ();
+  if (server != INVALID_SOCKET && profile->tls && certificate != NULL)
+    {
+      memset (certificate, 0, sizeof *certificate);
+      certificate->dwSize = sizeof *certificate;
+      if (!InetDescribeCertificate (&credentials, NULL, certificate))
+        certificate->dwSize = 0;
+    }
+  /* the server has read it: nothing of it stays on disk */
+  if (self_signed != NULL)
+    remove_self_signed (self_signed);
   if (server == INVALID_SOCKET)
     {
-      set_start_error (error, profile, InetGetLastError ());
+      set_start_error (error, profile, code);
       return INVALID_SOCKET;
     }
   InetServerThrottle (server, (UINT) -1, profile->max_per_address, profile->accept_interval);

@@ -27,7 +27,7 @@ typedef struct
   GMainLoop *loop;
   SOCKET server;
   int exit_status;            /* (atomic) */
-  const char *stop_cause;     /* the signal that stopped us */
+  const char *stop_cause;     /* (atomic) the signal that stopped us; read by STOP's thread */
 } App;
 
 /* ---------------------------------------------------------- event fields */
@@ -109,6 +109,8 @@ reject_reason (DWORD reason)
     }
 }
 
+/* `member`: the text of the code; `detail`: what the engine said about
+ * this event (the OpenSSL reason, what the client sent), if anything. */
 static void
 set_error_text (JsonObject *event,
                 const char *member,
@@ -118,16 +120,10 @@ set_error_text (JsonObject *event,
   char detail[512] = "";
   char text[512] = "";
 
-  InetGetEventDetail (socket, detail, sizeof detail);
   InetGetErrorString (code, text, sizeof text);
-  if (detail[0] != '\0' && g_strstr_len (text, -1, detail) == NULL)
-    {
-      g_autofree char *both = g_strdup_printf ("%s: %s", text, detail);
-
-      json_object_set_string_member (event, member, both);
-    }
-  else
-    json_object_set_string_member (event, member, text);
+  json_object_set_string_member (event, member, text);
+  if (InetGetEventDetail (socket, detail, sizeof detail) > 0 && detail[0] != '\0')
+    json_object_set_string_member (event, "detail", detail);
 }
 
 static void
@@ -266,8 +262,12 @@ server_event (App    *app,
 
     case INET_EVENT_STOP:
       event = ic_event_new ("stop");
-      if (app->stop_cause != NULL)
-        json_object_set_string_member (event, "signal", app->stop_cause);
+      {
+        const char *cause = g_atomic_pointer_get (&app->stop_cause);
+
+        if (cause != NULL)
+          json_object_set_string_member (event, "signal", cause);
+      }
       set_server_totals (event, server);
       ic_event_writer_emit (app->writer, event);
       g_main_loop_quit (app->loop);
@@ -313,14 +313,14 @@ on_stop_signal (gpointer user_data)
 static gboolean
 on_sigint (gpointer user_data)
 {
-  ((App *) user_data)->stop_cause = "SIGINT";
+  g_atomic_pointer_set (&((App *) user_data)->stop_cause, "SIGINT");
   return on_stop_signal (user_data);
 }
 
 static gboolean
 on_sigterm (gpointer user_data)
 {
-  ((App *) user_data)->stop_cause = "SIGTERM";
+  g_atomic_pointer_set (&((App *) user_data)->stop_cause, "SIGTERM");
   return on_stop_signal (user_data);
 }
 
@@ -355,15 +355,33 @@ on_sighup (gpointer user_data)
 /* ------------------------------------------------------------------ main */
 
 static void
-write_listening (App *app)
+write_listening (App                       *app,
+                 const INETCERTIFICATEINFO *certificate)
 {
   JsonObject *event = ic_event_new ("listening");
+  char warning[512] = "";
 
   set_listening (event, app, app->server);
   json_object_set_string_member (event, "service",
                                  ic_service_kind_to_string (app->config.profile->service));
   json_object_set_boolean_member (event, "secure", app->config.profile->tls);
   json_object_set_int_member (event, "pid", getpid ());
+  if (app->config.profile->tls && certificate->dwSize != 0)
+    {
+      JsonObject *tls = json_object_new ();
+
+      json_object_set_string_member (tls, "subject", certificate->szSubject);
+      json_object_set_string_member (tls, "names", certificate->szAltNames);
+      json_object_set_string_member (tls, "key", certificate->szKeyType);
+      json_object_set_string_member (tls, "not_after", certificate->szNotAfter);
+      json_object_set_string_member (tls, "fingerprint", certificate->szFingerprint);
+      json_object_set_boolean_member (tls, "self_signed",
+                                      (certificate->dwFlags & INET_CERT_INFO_SELF_SIGNED) != 0);
+      json_object_set_object_member (event, "tls", tls);
+    }
+  /* e.g. an expired certificate: the server started anyway */
+  if (InetGetServerWarning (app->server, warning, sizeof warning) != 0)
+    json_object_set_string_member (event, "warning", warning);
   ic_event_writer_emit_held (app->writer, event);
 }
 
@@ -372,6 +390,7 @@ main (int    argc,
       char **argv)
 {
   App app = { .server = INVALID_SOCKET, .exit_status = IC_SERVE_EXIT_OK };
+  INETCERTIFICATEINFO certificate = { 0 };
   g_autoptr (GError) error = NULL;
   guint sources[5];
   int status;
@@ -407,7 +426,7 @@ main (int    argc,
 
   /* held until `listening` is out, so it is the first event */
   app.writer = ic_event_writer_new (app.config.events, stdout);
-  app.server = ic_serve_start (&app.config, on_event, (DWORD_PTR) &app, &error);
+  app.server = ic_serve_start (&app.config, on_event, (DWORD_PTR) &app, &certificate, &error);
   if (app.server == INVALID_SOCKET)
     {
       g_printerr ("inet-serve: %s\n", error->message);
@@ -415,7 +434,7 @@ main (int    argc,
     }
   else
     {
-      write_listening (&app);
+      write_listening (&app, &certificate);
       ic_event_writer_release (app.writer);
       g_main_loop_run (app.loop);
       status = g_atomic_int_get (&app.exit_status);

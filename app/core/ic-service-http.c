@@ -19,6 +19,8 @@
 #define MAX_HEAD        (16 * 1024)
 #define MAX_BODY        (16 * 1024 * 1024)
 #define MAX_CHUNK_LINE  1024
+#define COPY_BODY_MAX   (64 * 1024)  /* larger bodies are written from the GBytes */
+#define FLUSH_AT        (64 * 1024)  /* answers queued before they are written */
 
 typedef enum
 {
@@ -46,6 +48,8 @@ struct _IcHttpState
   gboolean version_1_0;
 
   GByteArray *out;            /* answers not yet written */
+  IcClient *client;           /* (not owned) the owner of this state */
+  gboolean write_failed;      /* the client is gone: stop answering */
 };
 
 /* ---------------------------------------------------------------- answers */
@@ -84,6 +88,18 @@ http_date (void)
       cached_second = now;
     }
   return cached;
+}
+
+static gboolean
+flush (IcService   *service,
+       IcHttpState *state)
+{
+  if (state->out->len > 0 && !state->write_failed
+      && !ic__service_write_all (service, state->client->socket, state->out->data,
+                                 state->out->len))
+    state->write_failed = TRUE;
+  g_byte_array_set_size (state->out, 0);
+  return !state->write_failed;
 }
 
 static void
@@ -127,8 +143,21 @@ append_response (IcService    *service,
                   status, reason_phrase (status), http_date (), content_type, body_length,
                   connection);
   g_byte_array_append (state->out, (const guint8 *) header, (guint) MIN (n, (int) sizeof header - 1));
-  if (!head)
-    g_byte_array_append (state->out, body, (guint) body_length);
+  if (head)
+    return;
+  if (body_length <= COPY_BODY_MAX)
+    {
+      /* one write for headers and body: a second small segment would wait
+       * for the client's delayed ACK (Nagle) */
+      g_byte_array_append (state->out, body, (guint) body_length);
+      if (state->out->len >= FLUSH_AT)
+        flush (service, state);
+      return;
+    }
+  /* a large body goes out from where it is, not copied per request */
+  if (flush (service, state)
+      && !ic__service_write_all (service, state->client->socket, body, body_length))
+    state->write_failed = TRUE;
 }
 
 /* An error answer; the connection closes after it. */
@@ -147,19 +176,6 @@ request_done (IcService   *service,
 {
   append_response (service, state, 200, state->head, state->keep_alive, state->version_1_0);
   state->phase = state->keep_alive ? PHASE_HEAD : PHASE_CLOSED;
-}
-
-static gboolean
-flush (IcService   *service,
-       IcClient    *client,
-       IcHttpState *state)
-{
-  gboolean ok = TRUE;
-
-  if (state->out->len > 0)
-    ok = ic__service_write_all (service, client->socket, state->out->data, state->out->len);
-  g_byte_array_set_size (state->out, 0);
-  return ok;
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -218,7 +234,6 @@ parse_content_length (SoupMessageHeaders *headers,
 /* Parses one request head at the cursor. FALSE: not complete yet. */
 static gboolean
 handle_head (IcService   *service,
-             IcClient    *client,
              IcHttpState *state)
 {
   g_autoptr (SoupMessageHeaders) headers = NULL;
@@ -310,7 +325,7 @@ handle_head (IcService   *service,
       static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
       g_byte_array_append (state->out, (const guint8 *) continue_line, sizeof continue_line - 1);
-      flush (service, client, state);
+      flush (service, state);
     }
   if (state->phase == PHASE_HEAD)
     request_done (service, state);
@@ -430,6 +445,7 @@ state_get (IcClient *client)
   if (client->http == NULL)
     {
       client->http = g_new0 (IcHttpState, 1);
+      client->http->client = client;
       client->http->in = g_byte_array_sized_new (IC_SERVICE_READ_SIZE);
       client->http->out = g_byte_array_new ();
       client->http->phase = PHASE_HEAD;
@@ -454,10 +470,10 @@ http_read (IcService *service,
     {
       gboolean progress;
 
-      if (state->phase == PHASE_CLOSED)
+      if (state->phase == PHASE_CLOSED || state->write_failed)
         break;
       if (state->phase == PHASE_HEAD)
-        progress = handle_head (service, client, state);
+        progress = handle_head (service, state);
       else
         progress = handle_body (service, state);
       if (!progress)
@@ -470,7 +486,7 @@ http_read (IcService *service,
       g_byte_array_remove_range (state->in, 0, (guint) state->start);
       state->start = 0;
     }
-  if (!flush (service, client, state))
+  if (!flush (service, state))
     return;
   if (state->phase == PHASE_CLOSED)
     InetDisconnect (client->socket);

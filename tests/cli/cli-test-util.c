@@ -9,7 +9,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -249,12 +251,23 @@ tu_local_peer (int fd)
 
 /* ------------------------------------------------------------ inet-serve */
 
+gboolean
+tu_cond_wait_until (pthread_cond_t  *cond,
+                    pthread_mutex_t *mutex,
+                    gint64           deadline)
+{
+  struct timespec ts = { (time_t) (deadline / G_USEC_PER_SEC),
+                         (long) (deadline % G_USEC_PER_SEC) * 1000 };
+
+  return pthread_cond_timedwait (cond, mutex, &ts) == 0;
+}
+
 struct _TuServe
 {
   GSubprocess *process;
   GThread *reader;
-  GMutex mutex;
-  GCond cond;
+  pthread_mutex_t mutex;      /* pthread: ThreadSanitizer understands it */
+  pthread_cond_t cond;        /* on CLOCK_MONOTONIC */
   GPtrArray *events;          /* (element-type JsonObject) */
   GPtrArray *lines;           /* (element-type utf8) */
   gboolean eof;
@@ -285,18 +298,25 @@ reader_thread (gpointer data)
           g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
           event = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
         }
-      g_mutex_lock (&serve->mutex);
+      pthread_mutex_lock (&serve->mutex);
       g_ptr_array_add (serve->lines, g_steal_pointer (&line));
       if (event != NULL)
         g_ptr_array_add (serve->events, event);
-      g_cond_broadcast (&serve->cond);
-      g_mutex_unlock (&serve->mutex);
+      pthread_cond_broadcast (&serve->cond);
+      pthread_mutex_unlock (&serve->mutex);
     }
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   serve->eof = TRUE;
-  g_cond_broadcast (&serve->cond);
-  g_mutex_unlock (&serve->mutex);
+  pthread_cond_broadcast (&serve->cond);
+  pthread_mutex_unlock (&serve->mutex);
   return NULL;
+}
+
+/* A test that fails aborts: its inet-serve must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static gboolean
@@ -319,6 +339,7 @@ tu_serve_start_env (const char *const *args,
   g_autoptr (GError) error = NULL;
   TuServe *serve = g_new0 (TuServe, 1);
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
     g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
   g_ptr_array_add (argv, (char *) INET_SERVE_PATH);
@@ -328,8 +349,15 @@ tu_serve_start_env (const char *const *args,
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  g_mutex_init (&serve->mutex);
-  g_cond_init (&serve->cond);
+  {
+    pthread_condattr_t attr;
+
+    pthread_mutex_init (&serve->mutex, NULL);
+    pthread_condattr_init (&attr);
+    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+    pthread_cond_init (&serve->cond, &attr);
+    pthread_condattr_destroy (&attr);
+  }
   serve->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   serve->lines = g_ptr_array_new_with_free_func (g_free);
   serve->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
@@ -406,13 +434,13 @@ wait_for (TuServe    *serve,
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   JsonObject *found;
 
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   while ((found = find_locked (serve, name, client, nth)) == NULL && !serve->eof)
-    if (!g_cond_wait_until (&serve->cond, &serve->mutex, deadline))
+    if (!tu_cond_wait_until (&serve->cond, &serve->mutex, deadline))
       break;
   if (found == NULL)
     found = find_locked (serve, name, client, nth);
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   return found;
 }
 
@@ -440,12 +468,12 @@ tu_serve_count (TuServe    *serve,
 {
   guint n = 0;
 
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   for (guint i = 0; i < serve->events->len; i++)
     if (g_strcmp0 (json_object_get_string_member (g_ptr_array_index (serve->events, i), "event"),
                    name) == 0)
       n++;
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   return n;
 }
 
@@ -454,10 +482,10 @@ tu_serve_events (TuServe *serve)
 {
   GPtrArray *copy = g_ptr_array_new ();
 
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   for (guint i = 0; i < serve->events->len; i++)
     g_ptr_array_add (copy, g_ptr_array_index (serve->events, i));
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   return copy;
 }
 
@@ -466,10 +494,10 @@ tu_serve_lines (TuServe *serve)
 {
   GPtrArray *copy = g_ptr_array_new ();
 
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   for (guint i = 0; i < serve->lines->len; i++)
     g_ptr_array_add (copy, g_ptr_array_index (serve->lines, i));
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   return copy;
 }
 
@@ -491,6 +519,29 @@ tu_serve_signal (TuServe *serve,
                  int      signo)
 {
   g_subprocess_send_signal (serve->process, signo);
+}
+
+void
+tu_serve_wait_signals (TuServe *serve)
+{
+  const guint64 wanted = (1ull << (SIGINT - 1)) | (1ull << (SIGTERM - 1)) | (1ull << (SIGUSR1 - 1))
+                         | (1ull << (SIGUSR2 - 1)) | (1ull << (SIGHUP - 1));
+  gint64 deadline = g_get_monotonic_time () + (gint64) TU_TIMEOUT_MS * 1000;
+  const char *pid = g_subprocess_get_identifier (serve->process);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid ? pid : "0");
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *status = NULL;
+      const char *caught;
+
+      if (g_file_get_contents (path, &status, NULL, NULL)
+          && (caught = strstr (status, "\nSigCgt:")) != NULL
+          && (g_ascii_strtoull (caught + 8, NULL, 16) & wanted) == wanted)
+        return;
+      g_usleep (5000);
+    }
+  g_error ("inet-serve did not install its signal handlers");
 }
 
 static void
@@ -546,11 +597,11 @@ tu_serve_wait_exit (TuServe *serve,
   if (!wait_process (serve->process, timeout_ms))
     return -1;
   /* and every line it wrote has been read */
-  g_mutex_lock (&serve->mutex);
+  pthread_mutex_lock (&serve->mutex);
   while (!serve->eof)
-    if (!g_cond_wait_until (&serve->cond, &serve->mutex, deadline))
+    if (!tu_cond_wait_until (&serve->cond, &serve->mutex, deadline))
       break;
-  g_mutex_unlock (&serve->mutex);
+  pthread_mutex_unlock (&serve->mutex);
   if (!g_subprocess_get_if_exited (serve->process))
     return 128 + g_subprocess_get_term_sig (serve->process);
   return g_subprocess_get_exit_status (serve->process);
@@ -570,8 +621,8 @@ tu_serve_free (TuServe *serve)
   g_object_unref (serve->process);
   g_ptr_array_unref (serve->events);
   g_ptr_array_unref (serve->lines);
-  g_mutex_clear (&serve->mutex);
-  g_cond_clear (&serve->cond);
+  pthread_mutex_destroy (&serve->mutex);
+  pthread_cond_destroy (&serve->cond);
   g_free (serve);
 }
 
@@ -612,7 +663,12 @@ tu_run (const char *const *argv,
                            | (stdin_text ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0);
   int status;
 
-  process = g_subprocess_newv (argv, flags, &error);
+  {
+    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  }
   if (process == NULL)
     return -1;
   g_main_context_push_thread_default (context);

@@ -6,10 +6,16 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <pthread.h>
 
 G_BEGIN_DECLS
 
 #define TU_TIMEOUT_MS 10000
+
+/* Waits on a CLOCK_MONOTONIC condition until deadline (g_get_monotonic_time
+ * microseconds); FALSE on timeout. Tests use pthread locks, which
+ * ThreadSanitizer understands (GLib's GMutex is a bare futex). */
+gboolean tu_cond_wait_until (pthread_cond_t *cond, pthread_mutex_t *mutex, gint64 deadline);
 
 /* ---------------------------------------------------------------- clients */
 
@@ -58,6 +64,9 @@ GPtrArray *tu_serve_lines (TuServe *serve);
 char *tu_serve_stderr (TuServe *serve); /* after exit */
 
 void tu_serve_signal (TuServe *serve, int signo);
+/* Waits until the process catches SIGINT, SIGTERM, SIGUSR1, SIGUSR2 and
+ * SIGHUP (its handlers are installed: /proc/PID/status SigCgt). */
+void tu_serve_wait_signals (TuServe *serve);
 /* Waits for the exit; returns the exit status, -1 on timeout. */
 int tu_serve_wait_exit (TuServe *serve, guint timeout_ms);
 void tu_serve_free (TuServe *serve);

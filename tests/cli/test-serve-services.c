@@ -8,6 +8,8 @@
 #include "cli-test-util.h"
 #include "ic-profile.h"
 
+#include <inet-cert.h>
+
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -243,7 +245,7 @@ test_http_wrk (void)
     }
   serve = tu_serve_start (ARGS ("--service=http", "127.0.0.1:0"), TRUE);
   u = url (serve, "/");
-  g_assert_cmpint (tu_run (ARGS ("wrk", "-t", "2", "-c", "20", "-d", "1s", u), NULL, &out, &err),
+  g_assert_cmpint (tu_run (ARGS ("wrk", "-t", "2", "-c", "20", "-d", "1s", "--timeout", "10s", u), NULL, &out, &err),
                    ==, 0);
   g_test_message ("%s", out);
   /* a smoke run: requests went through, no errors, no non-2xx answers */
@@ -350,35 +352,302 @@ test_profile_invalid (void)
 
 /* ------------------------------------------------------------------ TLS */
 
-static gboolean
-engine_has_tls (void)
+typedef struct
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = tu_run_serve (ARGS ("--tls", "--cert=/nonexistent/cert.pem", "127.0.0.1:0"), &out,
-                         &err);
-  g_assert_cmpint (status, ==, 1);
-  return strstr (err, "no TLS support") == NULL;
+  char *dir;
+  char *cert;                 /* certificate */
+  char *key;                  /* its key, encrypted with "secret" */
+  char *p12;                  /* both, PKCS#12 with "p12pass" */
+  char *other_key;            /* the key of another certificate */
+  char *password;             /* "secret" */
+  char *p12_password;         /* "p12pass" */
+  char *wrong_password;
+} Certs;
+
+static void
+write_text (const char *path,
+            const char *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
 }
 
 static void
-test_tls_unavailable (void)
+certs_make (Certs *certs)
+{
+  g_autoptr (GError) error = NULL;
+  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
+  g_autofree char *other_cert = NULL;
+
+  certs->dir = g_dir_make_tmp ("inet-serve-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  certs->cert = g_build_filename (certs->dir, "cert.pem", NULL);
+  certs->key = g_build_filename (certs->dir, "key.pem", NULL);
+  certs->p12 = g_build_filename (certs->dir, "both.p12", NULL);
+  certs->other_key = g_build_filename (certs->dir, "other-key.pem", NULL);
+  other_cert = g_build_filename (certs->dir, "other-cert.pem", NULL);
+  certs->password = g_build_filename (certs->dir, "password", NULL);
+  certs->p12_password = g_build_filename (certs->dir, "p12-password", NULL);
+  certs->wrong_password = g_build_filename (certs->dir, "wrong-password", NULL);
+
+  params.dwKeyType = INET_CERT_KEY_ECDSA_P256;
+  params.lpszCertFile = certs->cert;
+  params.lpszKeyFile = certs->key;
+  params.lpszKeyPassword = "secret";
+  params.lpszPkcs12File = certs->p12;
+  params.lpszPkcs12Password = "p12pass";
+  g_assert_true (InetCreateSelfSignedCertificate (&params));
+
+  memset (&params, 0, sizeof params);
+  params.dwSize = sizeof params;
+  params.lpszCertFile = other_cert;
+  params.lpszKeyFile = certs->other_key;
+  g_assert_true (InetCreateSelfSignedCertificate (&params));
+  g_unlink (other_cert);
+
+  write_text (certs->password, "secret\n");
+  write_text (certs->p12_password, "p12pass\n");
+  write_text (certs->wrong_password, "not-it\n");
+}
+
+static void
+certs_clear (Certs *certs)
+{
+  const char *files[] = { certs->cert, certs->key, certs->p12, certs->other_key, certs->password,
+                          certs->p12_password, certs->wrong_password };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_unlink (files[i]);
+  g_rmdir (certs->dir);
+  g_free (certs->dir);
+  g_free (certs->cert);
+  g_free (certs->key);
+  g_free (certs->p12);
+  g_free (certs->other_key);
+  g_free (certs->password);
+  g_free (certs->p12_password);
+  g_free (certs->wrong_password);
+}
+
+/* openssl s_client: sends `input`, returns what came back (stdout). */
+static char *
+s_client (guint       port,
+          const char *input,
+          char      **err)
+{
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", port);
+  char *out = NULL;
+  int status;
+
+  /* -ign_eof: wait for the server to close after the answer */
+  status = tu_run (ARGS ("openssl", "s_client", "-connect", connect, "-servername", "localhost",
+                         "-quiet", "-ign_eof"), input, &out, err);
+  g_assert_cmpint (status, ==, 0);
+  return out;
+}
+
+/* An HTTP request over TLS with openssl s_client; the http service closes
+ * after it ("Connection: close"), which ends s_client. */
+static void
+assert_tls_request (TuServe *serve)
+{
+  const char *request = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *connect, *disconnect, *tls;
+
+  out = s_client (tu_serve_port (serve), request, &err);
+  g_assert_true (g_str_has_prefix (out, "HTTP/1.1 200 OK\r\n"));
+  g_assert_true (g_str_has_suffix (out, "\r\n\r\nHello from inet-serve.\n"));
+
+  connect = wait_event (serve, "connect", 1);
+  tls = json_object_get_object_member (connect, "tls");
+  g_assert_nonnull (tls);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (tls, "version"), "TLSv1."));
+  g_assert_cmpstr (json_object_get_string_member (tls, "cipher"), !=, "");
+  g_assert_cmpstr (json_object_get_string_member (tls, "sni"), ==, "localhost");
+  disconnect = wait_event (serve, "disconnect", 1);
+  /* application bytes: the plaintext, not the records */
+  g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_in"), ==, strlen (request));
+  g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, strlen (out));
+}
+
+static void
+test_tls_self_signed (void)
+{
+  g_autoptr (TuServe) serve = NULL;
+  JsonObject *listening, *tls;
+
+  if (!have_program ("openssl"))
+    {
+      g_test_skip ("no openssl command");
+      return;
+    }
+  serve = tu_serve_start (ARGS ("--service=http", "--tls", "--self-signed", "127.0.0.1:0"), TRUE);
+  listening = wait_event (serve, "listening", 1);
+  g_assert_true (json_object_get_boolean_member (listening, "secure"));
+  tls = json_object_get_object_member (listening, "tls");
+  g_assert_cmpstr (json_object_get_string_member (tls, "subject"), ==, "CN=localhost");
+  g_assert_nonnull (strstr (json_object_get_string_member (tls, "names"), "IP:127.0.0.1"));
+  g_assert_nonnull (strstr (json_object_get_string_member (tls, "names"), "DNS:localhost"));
+  g_assert_true (json_object_get_boolean_member (tls, "self_signed"));
+  assert_tls_request (serve);
+  stop_ok (serve);
+}
+
+static void
+test_tls_cert_key (void)
+{
+  g_autoptr (TuServe) serve = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *password = NULL;
+  Certs certs = { 0 };
+
+  if (!have_program ("openssl"))
+    {
+      g_test_skip ("no openssl command");
+      return;
+    }
+  certs_make (&certs);
+  cert = g_strconcat ("--cert=", certs.cert, NULL);
+  key = g_strconcat ("--key=", certs.key, NULL);
+  password = g_strconcat ("--key-password-file=", certs.password, NULL);
+  serve = tu_serve_start (ARGS ("--service=http", "--tls", cert, key, password, "127.0.0.1:0"),
+                          TRUE);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (wait_event (serve, "listening", 1), "tls"),
+                     "key"),
+                   ==, "EC P-256");
+  assert_tls_request (serve);
+  stop_ok (serve);
+  certs_clear (&certs);
+}
+
+static void
+test_tls_pkcs12 (void)
+{
+  g_autoptr (TuServe) serve = NULL;
+  g_autofree char *p12 = NULL;
+  g_autofree char *password = NULL;
+  Certs certs = { 0 };
+
+  if (!have_program ("openssl"))
+    {
+      g_test_skip ("no openssl command");
+      return;
+    }
+  certs_make (&certs);
+  p12 = g_strconcat ("--pkcs12=", certs.p12, NULL);
+  password = g_strconcat ("--password-file=", certs.p12_password, NULL);
+  serve = tu_serve_start (ARGS ("--service=http", "--tls", p12, password, "127.0.0.1:0"), TRUE);
+  assert_tls_request (serve);
+  stop_ok (serve);
+  certs_clear (&certs);
+}
+
+static void
+assert_tls_start_failure (const char *const *args,
+                          const char        *expected)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  int status = tu_run_serve (args, &out, &err);
 
-  if (engine_has_tls ())
-    {
-      g_test_skip ("the engine has TLS: see /cli/serve-services/tls/*");
-      return;
-    }
-  /* until the engine has TLS: one clear line, exit 1, nothing listens */
-  g_assert_cmpint (tu_run_serve (ARGS ("--tls", "--self-signed", "127.0.0.1:0"), &out, &err), ==,
-                   1);
-  g_assert_true (g_str_has_prefix (err, "inet-serve: "));
-  g_assert_nonnull (strstr (err, "TLS"));
+  g_test_message ("status %d: %s", status, err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (err, "inet-serve: cannot serve TLS: "));
+  g_assert_nonnull (strstr (err, expected));
   g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");
   g_assert_cmpstr (out, ==, "");
+}
+
+static void
+test_tls_start_failures (void)
+{
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *other_key = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *p12 = NULL;
+  g_autofree char *p12_wrong = NULL;
+  Certs certs = { 0 };
+
+  certs_make (&certs);
+  cert = g_strconcat ("--cert=", certs.cert, NULL);
+  key = g_strconcat ("--key=", certs.key, NULL);
+  other_key = g_strconcat ("--key=", certs.other_key, NULL);
+  password = g_strconcat ("--key-password-file=", certs.password, NULL);
+  wrong = g_strconcat ("--key-password-file=", certs.wrong_password, NULL);
+  p12 = g_strconcat ("--pkcs12=", certs.p12, NULL);
+  p12_wrong = g_strconcat ("--password-file=", certs.wrong_password, NULL);
+
+  /* a missing file, named */
+  assert_tls_start_failure (ARGS ("--tls", "--cert=/nonexistent/cert.pem", "127.0.0.1:0"),
+                            "/nonexistent/cert.pem");
+  /* the key of another certificate */
+  assert_tls_start_failure (ARGS ("--tls", cert, other_key, "127.0.0.1:0"), "does not belong");
+  /* a wrong password, for a key and for a PKCS#12 file */
+  assert_tls_start_failure (ARGS ("--tls", cert, key, wrong, "127.0.0.1:0"), "password");
+  assert_tls_start_failure (ARGS ("--tls", p12, p12_wrong, "127.0.0.1:0"), "password");
+  /* no password for an encrypted key */
+  assert_tls_start_failure (ARGS ("--tls", cert, key, "127.0.0.1:0"), "password");
+  certs_clear (&certs);
+}
+
+static void
+test_tls_handshake_error (void)
+{
+  g_autoptr (TuServe) serve = tu_serve_start (ARGS ("--tls", "--self-signed", "127.0.0.1:0"),
+                                              TRUE);
+  g_autoptr (GByteArray) rest = NULL;
+  g_autofree char *peer = NULL;
+  JsonObject *error;
+  int fd;
+
+  /* plaintext to the TLS port: an error event, never a connect */
+  fd = tu_connect ("127.0.0.1", tu_serve_port (serve));
+  peer = tu_local_peer (fd);
+  tu_send_text (fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  error = wait_event (serve, "error", 1);
+  g_assert_cmpstr (json_object_get_string_member (error, "peer"), ==, peer);
+  g_assert_cmpint (json_object_get_int_member (error, "client"), >=, 1);
+  g_assert_cmpint (json_object_get_int_member (error, "code"), ==, INET_ERROR_TLS_PLAINTEXT);
+  g_assert_cmpstr (json_object_get_string_member (error, "reason"), !=, "");
+  rest = tu_recv_until_close (fd, 65536, NULL);
+  close (fd);
+  stop_ok (serve);
+  g_assert_cmpuint (tu_serve_count (serve, "connect"), ==, 0);
+  g_assert_cmpuint (tu_serve_count (serve, "disconnect"), ==, 0);
+}
+
+static void
+test_tls_http_curl (void)
+{
+  g_autoptr (TuServe) serve = NULL;
+  g_autofree char *u = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *connect;
+
+  if (!have_program ("curl"))
+    {
+      g_test_skip ("curl is not installed");
+      return;
+    }
+  serve = tu_serve_start (ARGS ("--service=http", "--tls", "--self-signed", "127.0.0.1:0"), TRUE);
+  u = g_strdup_printf ("https://localhost:%u/", tu_serve_port (serve));
+  g_assert_cmpint (tu_run (ARGS ("curl", "-sS", "-v", "-k", "--fail", u, u), NULL, &out, &err), ==,
+                   0);
+  g_assert_cmpstr (out, ==, "Hello from inet-serve.\nHello from inet-serve.\n");
+  g_assert_nonnull (strstr (err, "Re-using existing connection"));
+  connect = wait_event (serve, "connect", 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (connect, "tls"),
+                                                  "alpn"),
+                   ==, "http/1.1");
+  stop_ok (serve);
 }
 
 int
@@ -397,7 +666,12 @@ main (int    argc,
   g_test_add_func ("/cli/serve-services/http/wrk", test_http_wrk);
   g_test_add_func ("/cli/serve-services/profile", test_profile);
   g_test_add_func ("/cli/serve-services/profile-invalid", test_profile_invalid);
-  g_test_add_func ("/cli/serve-services/tls/unavailable", test_tls_unavailable);
+  g_test_add_func ("/cli/serve-services/tls/self-signed", test_tls_self_signed);
+  g_test_add_func ("/cli/serve-services/tls/cert-key", test_tls_cert_key);
+  g_test_add_func ("/cli/serve-services/tls/pkcs12", test_tls_pkcs12);
+  g_test_add_func ("/cli/serve-services/tls/start-failures", test_tls_start_failures);
+  g_test_add_func ("/cli/serve-services/tls/handshake-error", test_tls_handshake_error);
+  g_test_add_func ("/cli/serve-services/tls/http-curl", test_tls_http_curl);
 
   return g_test_run ();
 }

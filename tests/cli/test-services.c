@@ -20,8 +20,8 @@ typedef struct
   SOCKET server;
   guint port;
 
-  GMutex mutex;
-  GCond cond;
+  pthread_mutex_t mutex;
+  pthread_cond_t cond;
   GByteArray *seen_in;        /* what the observer reported */
   GByteArray *seen_out;
   guint connects;
@@ -39,21 +39,21 @@ on_event (SOCKET     socket,
 
   if (event == INET_EVENT_CONNECT)
     {
-      g_mutex_lock (&fixture->mutex);
+      pthread_mutex_lock (&fixture->mutex);
       fixture->connects++;
       fixture->last_client = socket;
-      g_cond_broadcast (&fixture->cond);
-      g_mutex_unlock (&fixture->mutex);
+      pthread_cond_broadcast (&fixture->cond);
+      pthread_mutex_unlock (&fixture->mutex);
     }
   ic_service_handle_event (fixture->service, socket, event, error);
   if (event == INET_EVENT_DISCONNECT)
     {
       /* the service let go of its state */
       g_assert_cmpuint (InetGetClientData (socket), ==, 0);
-      g_mutex_lock (&fixture->mutex);
+      pthread_mutex_lock (&fixture->mutex);
       fixture->disconnects++;
-      g_cond_broadcast (&fixture->cond);
-      g_mutex_unlock (&fixture->mutex);
+      pthread_cond_broadcast (&fixture->cond);
+      pthread_mutex_unlock (&fixture->mutex);
     }
 }
 
@@ -66,18 +66,25 @@ observe (SOCKET              client,
 {
   Fixture *fixture = user_data;
 
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_byte_array_append (direction == IC_TRAFFIC_IN ? fixture->seen_in : fixture->seen_out, data,
                        (guint) length);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_mutex_init (&fixture->mutex);
-  g_cond_init (&fixture->cond);
+  {
+    pthread_condattr_t attr;
+
+    pthread_mutex_init (&fixture->mutex, NULL);
+    pthread_condattr_init (&attr);
+    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+    pthread_cond_init (&fixture->cond, &attr);
+    pthread_condattr_destroy (&attr);
+  }
   fixture->seen_in = g_byte_array_new ();
   fixture->seen_out = g_byte_array_new ();
   fixture->server = INVALID_SOCKET;
@@ -94,8 +101,8 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->service, ic_service_unref);
   g_byte_array_unref (fixture->seen_in);
   g_byte_array_unref (fixture->seen_out);
-  g_mutex_clear (&fixture->mutex);
-  g_cond_clear (&fixture->cond);
+  pthread_mutex_destroy (&fixture->mutex);
+  pthread_cond_destroy (&fixture->cond);
 }
 
 static void
@@ -137,12 +144,12 @@ wait_disconnects (Fixture *fixture,
 {
   gint64 deadline = g_get_monotonic_time () + TU_TIMEOUT_MS * 1000;
 
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   while (fixture->disconnects < n)
-    if (!g_cond_wait_until (&fixture->cond, &fixture->mutex, deadline))
+    if (!tu_cond_wait_until (&fixture->cond, &fixture->mutex, deadline))
       break;
   g_assert_cmpuint (fixture->disconnects, >=, n);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 static SOCKET
@@ -152,13 +159,13 @@ wait_client (Fixture *fixture,
   gint64 deadline = g_get_monotonic_time () + TU_TIMEOUT_MS * 1000;
   SOCKET client;
 
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   while (fixture->connects < n)
-    if (!g_cond_wait_until (&fixture->cond, &fixture->mutex, deadline))
+    if (!tu_cond_wait_until (&fixture->cond, &fixture->mutex, deadline))
       break;
   g_assert_cmpuint (fixture->connects, >=, n);
   client = fixture->last_client;
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
   return client;
 }
 
@@ -183,10 +190,10 @@ test_echo (Fixture       *fixture,
   close (fd);
   wait_disconnects (fixture, 1);
 
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpmem (fixture->seen_in->data, fixture->seen_in->len, sent, sizeof sent);
   g_assert_cmpmem (fixture->seen_out->data, fixture->seen_out->len, sent, sizeof sent);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 typedef struct
@@ -258,10 +265,10 @@ test_discard (Fixture       *fixture,
   }
   close (fd);
   wait_disconnects (fixture, 1);
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpmem (fixture->seen_in->data, fixture->seen_in->len, "thrown away\r\n", 13);
   g_assert_cmpuint (fixture->seen_out->len, ==, 0);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 /* -------------------------------------------------------------- chargen */
@@ -311,9 +318,9 @@ test_chargen (Fixture       *fixture,
   assert_chargen (got, length, offset);
   close (fd);
   wait_disconnects (fixture, 1);
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpmem (fixture->seen_in->data, fixture->seen_in->len, "ignored\n", 8);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
 }
 
 /* -------------------------------------------------------------- daytime */
@@ -436,10 +443,10 @@ test_manual (Fixture       *fixture,
   g_assert_cmpmem (got, 6, "yes!\r\n", 6);
   close (fd);
   wait_disconnects (fixture, 1);
-  g_mutex_lock (&fixture->mutex);
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpmem (fixture->seen_in->data, fixture->seen_in->len, "anyone?", 7);
   g_assert_cmpmem (fixture->seen_out->data, fixture->seen_out->len, "yes!\r\n", 6);
-  g_mutex_unlock (&fixture->mutex);
+  pthread_mutex_unlock (&fixture->mutex);
   /* a closed client: -1, no crash */
   g_assert_cmpint (ic_service_send (fixture->service, client, (const guint8 *) "x", 1), ==, -1);
 }
@@ -701,7 +708,9 @@ test_http_keep_alive (Fixture       *fixture,
       response_clear (&response);
     }
   /* one connection served them all */
+  pthread_mutex_lock (&fixture->mutex);
   g_assert_cmpuint (fixture->connects, ==, 1);
+  pthread_mutex_unlock (&fixture->mutex);
 
   tu_send_text (fd, "GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
   read_response (fd, FALSE, &response);
@@ -899,6 +908,126 @@ test_http_body_file (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+static void
+test_http_large_body (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (IcProfile) profile = ic_profile_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ic-http-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "large.bin", NULL);
+  gsize size = 300 * 1024;
+  g_autofree guint8 *body = g_malloc (size);
+  Response response = { 0 };
+  int fd;
+
+  for (gsize i = 0; i < size; i++)
+    body[i] = (guint8) (i * 13 + i / 256);
+  g_assert_true (g_file_set_contents (path, (const char *) body, (gssize) size, &error));
+  profile->service = IC_SERVICE_HTTP;
+  profile->http_body_file = g_strdup (path);
+  serve (fixture, profile);
+  fd = connect_client (fixture);
+  /* pipelined: the answers go out in order, each body whole */
+  tu_send_text (fd, "GET /1 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    "HEAD /2 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    "GET /3 HTTP/1.1\r\nHost: t\r\n\r\n");
+  for (guint i = 0; i < 3; i++)
+    {
+      read_response (fd, i == 1, &response);
+      g_assert_cmpuint (response.status, ==, 200);
+      if (i != 1)
+        g_assert_cmpmem (response.body->data, response.body->len, body, size);
+      response_clear (&response);
+    }
+  g_assert_true (tu_recv_nothing (fd, 100));
+  close (fd);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Mutated requests (bytes flipped, dropped, doubled; CR, LF, NUL, ':'
+ * inserted) on fresh connections: every answer is a well-formed status
+ * line, the server never stops answering, and the sanitizer builds see
+ * every byte the parser touches. */
+static void
+test_http_mutations (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char *const seeds[] = {
+    "GET /a HTTP/1.1\r\nHost: t\r\nAccept: */*\r\n\r\n",
+    "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello",
+    "PUT / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    "HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+  };
+  static const char inserts[] = { '\r', '\n', '\0', ':', ' ', '0', 'f' };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (4242);
+  Response response = { 0 };
+  guint ok = 0, refused = 0;
+
+  serve_kind (fixture, IC_SERVICE_HTTP);
+  for (guint round = 0; round < 300; round++)
+    {
+      g_autoptr (GByteArray) request = g_byte_array_new ();
+      g_autoptr (GByteArray) answer = NULL;
+      const char *seed = seeds[g_rand_int_range (rand, 0, G_N_ELEMENTS (seeds))];
+      guint mutations = (guint) g_rand_int_range (rand, 1, 4);
+      int fd;
+
+      g_byte_array_append (request, (const guint8 *) seed, (guint) strlen (seed));
+      for (guint m = 0; m < mutations && request->len > 1; m++)
+        {
+          guint at = (guint) g_rand_int_range (rand, 0, (gint32) request->len);
+
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0:
+              request->data[at] ^= (guint8) (1u << g_rand_int_range (rand, 0, 8));
+              break;
+            case 1:
+              g_byte_array_remove_index (request, at);
+              break;
+            case 2:
+              g_array_insert_val ((GArray *) request, at, request->data[at]);
+              break;
+            default:
+              g_array_insert_val ((GArray *) request, at,
+                                  inserts[g_rand_int_range (rand, 0, sizeof inserts)]);
+              break;
+            }
+        }
+      fd = connect_client (fixture);
+      tu_send (fd, request->data, request->len);
+      shutdown (fd, SHUT_WR);
+      answer = tu_recv_until_close (fd, 1024 * 1024, NULL);
+      close (fd);
+      /* nothing (an incomplete request), or answers that start right */
+      if (answer->len > 0)
+        {
+          g_byte_array_append (answer, (const guint8 *) "", 1);
+          if (!g_str_has_prefix ((const char *) answer->data, "HTTP/1.1 "))
+            g_error ("round %u: answer \"%.40s\"", round, (const char *) answer->data);
+          ok += g_str_has_prefix ((const char *) answer->data, "HTTP/1.1 200 ");
+          refused += g_str_has_prefix ((const char *) answer->data, "HTTP/1.1 4");
+        }
+    }
+  g_test_message ("%u answered 200, %u refused with 4xx", ok, refused);
+  /* the mutations reach both sides of the parser */
+  g_assert_cmpuint (ok, >, 10);
+  g_assert_cmpuint (refused, >, 10);
+
+  /* and it still serves */
+  {
+    int fd = connect_client (fixture);
+
+    tu_send_text (fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    read_response (fd, FALSE, &response);
+    g_assert_cmpuint (response.status, ==, 200);
+    response_clear (&response);
+    close (fd);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -925,6 +1054,8 @@ main (int    argc,
   ADD ("/cli/http/versions", test_http_versions);
   ADD ("/cli/http/malformed", test_http_malformed);
   ADD ("/cli/http/body-file", test_http_body_file);
+  ADD ("/cli/http/large-body", test_http_large_body);
+  ADD ("/cli/http/mutations", test_http_mutations);
 #undef ADD
 
   return g_test_run ();
