@@ -246,6 +246,10 @@ InetServerStopEx (SOCKET hServer, DWORD dwOptions)
 
   pthread_mutex_lock (&server->mutex);
   server->stop_requested = true;
+  /* STOPPING at once, not when the server thread gets to it: that thread
+   * may be parked behind an InetServerLock held by this very caller, and
+   * "stopping" is what ends such waits (inet-lock.c) */
+  atomic_store (&server->status, INET_SERVER_STOPPING);
   join = wait && !server->joiner_claimed;
   if (join)
     server->joiner_claimed = true;

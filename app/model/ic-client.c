@@ -11,10 +11,9 @@ struct _IcClient
 {
   GObject parent_instance;
 
-  /* Borrowed */
-  IcServer *server;            /* (nullable) weak pointer */
-
   /* Owned */
+  IcServerAnchor *anchor;      /* the server, or NULL once it is disposed */
+
   IcService *service;          /* for sending */
   IcTranscript *transcript;
   IcStatsHistory *history;
@@ -42,6 +41,8 @@ struct _IcClient
 };
 
 G_DEFINE_FINAL_TYPE (IcClient, ic_client, G_TYPE_OBJECT)
+
+#define SERVER(self) ((self)->anchor != NULL ? (self)->anchor->server : NULL)
 
 enum {
   PROP_0,
@@ -84,9 +85,7 @@ ic_client_dispose (GObject *object)
 {
   IcClient *self = IC_CLIENT (object);
 
-  if (self->server != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->server), (gpointer *) &self->server);
-  self->server = NULL;
+  g_clear_pointer (&self->anchor, ic__server_anchor_unref);
 
   G_OBJECT_CLASS (ic_client_parent_class)->dispose (object);
 }
@@ -128,7 +127,7 @@ ic_client_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SERVER:
-      g_value_set_object (value, self->server);
+      g_value_set_object (value, SERVER (self));
       break;
     case PROP_ID:
       g_value_set_uint (value, self->id);
@@ -231,12 +230,12 @@ ic_client_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_PRIORITY:
-      if (!ic_client_set_priority (self, g_value_get_uint (value), &error) && self->server)
-        ic__server_log (self->server, IC_EVENT_WARNING, self->id, "%s", error->message);
+      if (!ic_client_set_priority (self, g_value_get_uint (value), &error) && SERVER (self))
+        ic__server_log (SERVER (self), IC_EVENT_WARNING, self->id, "%s", error->message);
       break;
     case PROP_PAUSED:
-      if (!ic_client_set_paused (self, g_value_get_boolean (value), &error) && self->server)
-        ic__server_log (self->server, IC_EVENT_WARNING, self->id, "%s", error->message);
+      if (!ic_client_set_paused (self, g_value_get_boolean (value), &error) && SERVER (self))
+        ic__server_log (SERVER (self), IC_EVENT_WARNING, self->id, "%s", error->message);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -318,8 +317,9 @@ ic__client_new (IcServer      *server,
 {
   IcClient *self = g_object_new (IC_TYPE_CLIENT, NULL);
 
-  self->server = server;
-  g_object_add_weak_pointer (G_OBJECT (server), (gpointer *) &self->server);
+  /* not a weak pointer: GObject keeps those in an array it scans on
+   * removal, which costs O(clients) per session */
+  self->anchor = ic__server_anchor_ref (ic__server_get_anchor (server));
   self->service = service != NULL ? ic_service_ref (service) : NULL;
   self->linger_blocks = linger_blocks;
   self->handle = connect->socket;
@@ -486,7 +486,7 @@ IcServer *
 ic_client_get_server (IcClient *self)
 {
   g_return_val_if_fail (IC_IS_CLIENT (self), NULL);
-  return self->server;
+  return SERVER (self);
 }
 
 guint
@@ -647,14 +647,14 @@ ic_client_set_priority (IcClient  *self,
   if (effective == (INT) INET_PRIORITY_INVALID)
     effective = (INT) priority;
   set_uint (self, &self->priority, (guint) effective, PROP_PRIORITY);
-  if (self->server != NULL)
+  if (SERVER (self) != NULL)
     {
       if (code == INET_ERROR_PRIORITY_DEGRADED)
-        ic__server_log (self->server, IC_EVENT_WARNING, self->id,
+        ic__server_log (SERVER (self), IC_EVENT_WARNING, self->id,
                         _("Priority %s needs the CAP_SYS_NICE capability; %s is used"),
                         priority_name (priority), priority_name ((guint) effective));
       else
-        ic__server_log (self->server, IC_EVENT_INFO, self->id, _("Priority set to %s"),
+        ic__server_log (SERVER (self), IC_EVENT_INFO, self->id, _("Priority set to %s"),
                         priority_name ((guint) effective));
     }
   return TRUE;
@@ -678,8 +678,8 @@ ic_client_set_paused (IcClient  *self,
       return FALSE;
     }
   set_paused (self, paused);
-  if (self->server != NULL)
-    ic__server_log (self->server, IC_EVENT_INFO, self->id,
+  if (SERVER (self) != NULL)
+    ic__server_log (SERVER (self), IC_EVENT_INFO, self->id,
                     paused ? _("Reading paused") : _("Reading resumed"));
   return TRUE;
 }
@@ -704,8 +704,8 @@ close_session (IcClient *self,
 
   if (self->state != IC_CLIENT_CONNECTED)
     return;
-  if (self->server != NULL)
-    ic__server_log (self->server, IC_EVENT_INFO, self->id,
+  if (SERVER (self) != NULL)
+    ic__server_log (SERVER (self), IC_EVENT_INFO, self->id,
                     abort ? _("Aborting the connection (reset)") : _("Disconnecting"));
   set_state (self, IC_CLIENT_CLOSING);
   if (abort)

@@ -59,6 +59,18 @@ void        ic__client_sample       (IcClient      *self,
                                      gint64         real_time,
                                      gboolean       second);
 
+/* What a client holds to reach its server: cleared when the server is
+ * disposed. Main context only. */
+typedef struct
+{
+  grefcount ref;
+  IcServer *server;       /* (nullable) borrowed */
+} IcServerAnchor;
+
+IcServerAnchor *ic__server_get_anchor    (IcServer       *self);
+IcServerAnchor *ic__server_anchor_ref    (IcServerAnchor *anchor);
+void            ic__server_anchor_unref  (IcServerAnchor *anchor);
+
 /* IcServer, for benchmarks: engine callbacks of the current run (0 when
  * stopped) and its bridge's counters (FALSE when stopped). */
 guint64     ic__server_get_engine_callbacks (IcServer      *self);

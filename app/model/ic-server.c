@@ -18,6 +18,8 @@
 #include "ic-server-link-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <inet-cert.h>
 #include <string.h>
 
 /* ------------------------------------------------------------- the run */
@@ -52,6 +54,7 @@ struct _IcServer
   GListStore *failures;          /* (owned) (element-type IcHandshakeFailure) this run's
                                   * failed TLS handshakes, oldest first, bounded */
   IcRun *run;                    /* (owned) (nullable) */
+  IcServerAnchor *anchor;        /* (owned) what the clients hold */
   guint64 run_serial;
 
   IcServerStatus status;
@@ -702,6 +705,12 @@ ic_server_dispose (GObject *object)
   IcServer *self = IC_SERVER (object);
 
   ic_server_stop (self);
+  if (self->anchor != NULL)
+    {
+      /* clients that outlive the server see NULL */
+      self->anchor->server = NULL;
+      g_clear_pointer (&self->anchor, ic__server_anchor_unref);
+    }
   if (self->clients != NULL)
     g_list_store_remove_all (self->clients);
   if (self->clients_by_id != NULL)
@@ -994,6 +1003,29 @@ ic_server_init (IcServer *self)
                                                g_object_unref);
   self->history = ic_stats_history_new (IC_STATS_HISTORY_SERVER_CAPACITY);
   self->capture = TRUE;
+  self->anchor = g_new0 (IcServerAnchor, 1);
+  g_ref_count_init (&self->anchor->ref);
+  self->anchor->server = self;
+}
+
+IcServerAnchor *
+ic__server_get_anchor (IcServer *self)
+{
+  return self->anchor;
+}
+
+IcServerAnchor *
+ic__server_anchor_ref (IcServerAnchor *anchor)
+{
+  g_ref_count_inc (&anchor->ref);
+  return anchor;
+}
+
+void
+ic__server_anchor_unref (IcServerAnchor *anchor)
+{
+  if (g_ref_count_dec (&anchor->ref))
+    g_free (anchor);
 }
 
 IcServer *
@@ -1231,12 +1263,54 @@ read_password_file (const char  *path,
   return g_steal_pointer (&text);
 }
 
-/* Fills creds from the profile; strings point into the profile or into
- * *password (owned by the caller). */
+/* A throwaway certificate and key (ECDSA P-256; localhost, 127.0.0.1, ::1
+ * and the listen address) in one PEM file of a new private directory; the
+ * engine reads it at InetServerStart, then it is removed. */
+static char *
+make_self_signed (const IcProfile  *profile,
+                  GError          **error)
+{
+  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
+  g_autofree char *dir = g_dir_make_tmp ("inet-console-XXXXXX", error);
+  g_autofree char *path = NULL;
+  const char *host = profile->host;
+
+  if (dir == NULL)
+    return NULL;
+  path = g_build_filename (dir, "self-signed.pem", NULL);
+  params.dwKeyType = INET_CERT_KEY_ECDSA_P256;
+  params.dwValidDays = 30;
+  params.lpszCommonName = "localhost";
+  /* a specific listen address is a name clients will use too */
+  if (host != NULL && *host != '\0' && g_strcmp0 (host, "0.0.0.0") != 0
+      && g_strcmp0 (host, "::") != 0 && g_strcmp0 (host, "::0") != 0)
+    params.lpszAltNames = host;
+  params.lpszCertFile = path;
+  if (!InetCreateSelfSignedCertificate (&params))
+    {
+      ic_engine_set_error (error, _("Cannot make a self-signed certificate"));
+      g_rmdir (dir);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+static void
+remove_self_signed (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Fills creds from the profile; strings point into the profile, *password
+ * and *self_signed (owned by the caller; remove the latter after start). */
 static gboolean
 make_credentials (const IcProfile      *profile,
                   SECURITYCREDENTIALS  *creds,
                   char                **password,
+                  char                **self_signed,
                   GError              **error)
 {
   gboolean has_p12 = profile->pkcs12_file != NULL && *profile->pkcs12_file != '\0';
@@ -1244,26 +1318,35 @@ make_credentials (const IcProfile      *profile,
 
   memset (creds, 0, sizeof *creds);
   creds->dwSize = sizeof *creds;
-  if (!has_p12 && !has_pem)
+  if (profile->self_signed)
+    {
+      *self_signed = make_self_signed (profile, error);
+      if (*self_signed == NULL)
+        return FALSE;
+      creds->lpszCertStore = *self_signed;
+    }
+  else if (!has_p12 && !has_pem)
     {
       g_set_error_literal (error, IC_ENGINE_ERROR, INET_ERROR_CERT_NOT_FOUND,
-                           profile->self_signed
-                             ? _("No certificate: make the self-signed certificate first")
-                             : _("TLS needs a certificate file or a PKCS#12 file"));
+                           _("TLS needs a certificate file, a PKCS#12 file or a "
+                             "self-signed certificate"));
       return FALSE;
     }
-  creds->lpszCertStore = has_p12 ? profile->pkcs12_file : profile->cert_file;
-  if (!has_p12 && profile->key_file != NULL && *profile->key_file != '\0')
-    creds->lpszKeyFile = profile->key_file;
-  if (profile->password != NULL)
-    *password = g_strdup (profile->password);
-  else if (profile->password_file != NULL && *profile->password_file != '\0')
+  else
     {
-      *password = read_password_file (profile->password_file, error);
-      if (*password == NULL)
-        return FALSE;
+      creds->lpszCertStore = has_p12 ? profile->pkcs12_file : profile->cert_file;
+      if (!has_p12 && profile->key_file != NULL && *profile->key_file != '\0')
+        creds->lpszKeyFile = profile->key_file;
+      if (profile->password != NULL)
+        *password = g_strdup (profile->password);
+      else if (profile->password_file != NULL && *profile->password_file != '\0')
+        {
+          *password = read_password_file (profile->password_file, error);
+          if (*password == NULL)
+            return FALSE;
+        }
+      creds->lpszPassword = *password;
     }
-  creds->lpszPassword = *password;
   creds->dwProtocol = profile->min_tls;
   if (profile->client_cert == IC_CLIENT_CERT_REQUEST)
     creds->dwOptions |= INET_CREDENTIAL_REQUEST_CLIENT_CERT;
@@ -1271,8 +1354,7 @@ make_credentials (const IcProfile      *profile,
     creds->dwOptions |= INET_CREDENTIAL_REQUIRE_CLIENT_CERT;
   if (profile->ca_file != NULL && *profile->ca_file != '\0')
     creds->lpszCAFile = profile->ca_file;
-  /* clients that offer ALPN (curl, browsers) are told it is HTTP/1.1, as
-   * inet-serve does */
+  /* clients that offer ALPN (curl, browsers) are told it is HTTP/1.1 */
   if (profile->service == IC_SERVICE_HTTP)
     creds->lpszAlpn = "http/1.1";
   return TRUE;
@@ -1295,6 +1377,7 @@ ic_server_start (IcServer  *self,
   g_autoptr(IcService) service = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *self_signed = NULL;
   SECURITYCREDENTIALS creds;
   IcRun *run;
   DWORD warning;
@@ -1316,7 +1399,7 @@ ic_server_start (IcServer  *self,
 
   if (!ic_profile_validate (profile, &local)
       || (service = ic_service_new (profile, &local)) == NULL
-      || (profile->tls && !make_credentials (profile, &creds, &password, &local)))
+      || (profile->tls && !make_credentials (profile, &creds, &password, &self_signed, &local)))
     {
       fail_start (self, local);
       g_propagate_error (error, g_steal_pointer (&local));
@@ -1334,11 +1417,15 @@ ic_server_start (IcServer  *self,
                                  options, ic__link_event_cb, (DWORD_PTR) run->link,
                                  profile->tls ? &creds : NULL);
   if (run->handle == INVALID_SOCKET)
+    ic_engine_set_error (&local, NULL);
+  /* the engine has read it (TLS contexts are made once, at start) */
+  if (self_signed != NULL)
+    remove_self_signed (self_signed);
+  if (run->handle == INVALID_SOCKET)
     {
       g_autofree char *where = profile_address (profile);
-      g_autofree char *prefix = g_strdup_printf (_("Cannot serve on %s"), where);
 
-      ic_engine_set_error (&local, prefix);
+      g_prefix_error (&local, _("Cannot serve on %s: "), where);
       /* no engine thread ran: nothing can call back */
       ic_bridge_close (run->bridge);
       ic_bridge_unref (run->bridge);

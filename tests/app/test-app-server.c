@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -734,6 +735,105 @@ test_dispose_running (Fixture       *f,
     close (fds[i]);
 }
 
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(IcProfile) profile = make_profile (IC_SERVICE_ECHO);
+  SSL_CTX *context;
+  SSL *ssl;
+  IcClient *client;
+  char buffer[8];
+  int fd, plain;
+  g_autofree char *version = NULL;
+  g_autofree char *cipher = NULL;
+  g_autofree char *sni = NULL;
+  guint handshake = 0;
+  guint64 failures = 0;
+  gboolean secure = FALSE;
+
+  g_test_summary ("A TLS server with a throwaway self-signed certificate: a session shows "
+                  "its handshake details, a plaintext client is a counted handshake error");
+
+  profile->tls = TRUE;
+  profile->self_signed = TRUE;
+  ic_server_set_profile (f->server, profile);
+  start (f);
+  g_assert_true (ic_server_get_profile (f->server)->tls);
+
+  context = SSL_CTX_new (TLS_client_method ());
+  SSL_CTX_set_verify (context, SSL_VERIFY_NONE, NULL);
+  ssl = SSL_new (context);
+  fd = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), NULL);
+  SSL_set_fd (ssl, fd);
+  SSL_set_tlsext_host_name (ssl, "localhost");
+  g_assert_cmpint (SSL_connect (ssl), ==, 1);
+  g_assert_cmpint (SSL_write (ssl, "hi\n", 3), ==, 3);
+  g_assert_cmpint (SSL_read (ssl, buffer, sizeof buffer), ==, 3);
+  g_assert_cmpmem (buffer, 3, "hi\n", 3);
+
+  IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 1);
+  client = row (f, 0);
+  g_object_get (client, "secure", &secure, "tls-version", &version, "tls-cipher", &cipher,
+                "tls-sni", &sni, "tls-handshake-time", &handshake, NULL);
+  g_assert_true (secure);
+  g_assert_cmpstr (version, ==, SSL_get_version (ssl));
+  g_assert_cmpstr (cipher, ==, SSL_get_cipher_name (ssl));
+  g_assert_cmpstr (sni, ==, "localhost");
+  g_assert_cmpuint (handshake, >, 0);
+
+  /* plaintext on the TLS port: no row, an ERROR with the reason, counted */
+  plain = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), NULL);
+  ic_test_write_all (plain, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27);
+  g_assert_cmpint (ic_test_wait_closed (plain, IC_TEST_TIMEOUT_MS), >=, 0);
+  close (plain);
+  IC_TEST_SPIN_UNTIL (f->context, log_count (f, IC_EVENT_ERROR) == 1);
+  IC_TEST_SPIN_UNTIL (f->context, (ic_server_sample (f->server),
+                                   g_object_get (f->server, "handshake-failures", &failures,
+                                                 NULL),
+                                   failures == 1));
+  g_assert_cmpuint (n_rows (f), ==, 1);
+
+  SSL_shutdown (ssl);
+  SSL_free (ssl);
+  SSL_CTX_free (context);
+  close (fd);
+  IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 0);
+}
+
+static void
+test_client_outlives_server (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(IcProfile) profile = make_profile (IC_SERVICE_ECHO);
+  IcClient *client;
+  int fd;
+
+  g_test_summary ("A client row held after its server is gone is closed and has no server");
+
+  start (f);
+  fd = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), NULL);
+  IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 1);
+  client = g_object_ref (row (f, 0));
+  g_assert_true (ic_client_get_server (client) == f->server);
+
+  g_signal_handlers_disconnect_by_data (f->clients, f);
+  g_signal_handlers_disconnect_by_data (f->server, f);
+  g_assert_finalize_object (g_steal_pointer (&f->server));
+  g_assert_null (ic_client_get_server (client));
+  g_assert_cmpint (ic_client_get_state (client), ==, IC_CLIENT_CLOSED);
+  g_assert_cmpuint (ic_client_get_close_reason (client), ==, INET_CLOSE_STOP);
+  /* actions fail cleanly, nothing crashes */
+  ic_client_disconnect (client);
+  g_assert_false (ic_client_set_paused (client, TRUE, NULL));
+  g_assert_finalize_object (client);
+  close (fd);
+
+  /* a fresh one for the teardown */
+  f->server = ic_server_new (profile);
+  f->clients = ic_server_get_clients (f->server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -757,6 +857,9 @@ main (int   argc,
               teardown);
   g_test_add ("/app/server/start-failure", Fixture, echo, setup, test_start_failure, teardown);
   g_test_add ("/app/server/ipv6", Fixture, echo, setup, test_ipv6, teardown);
+  g_test_add ("/app/server/tls", Fixture, echo, setup, test_tls, teardown);
+  g_test_add ("/app/server/client-outlives-server", Fixture, echo, setup,
+              test_client_outlives_server, teardown);
   g_test_add ("/app/server/dispose-running", Fixture, echo, setup, test_dispose_running,
               teardown);
 

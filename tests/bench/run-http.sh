@@ -9,7 +9,8 @@
 #   tests/bench/run-http.sh [--quick]        (from a built tree: build/ by default)
 #
 # Environment: BUILD_DIR (default build), DURATION (10s; --quick 2s),
-# CONNS (100), WRK_THREADS (1), SERVER_CPUS (0), LOADGEN_CPUS (1; set both
+# CONNS (100), WRK_THREADS (1), ROUNDS (1: the servers take turns this many
+# times, medians are shown), SERVER_CPUS (0), LOADGEN_CPUS (1; set both
 # empty to disable pinning), NO_TLS=1 to skip the TLS part.
 set -eu
 
@@ -18,6 +19,7 @@ build=$(cd "${BUILD_DIR:-$top/build}" && pwd)
 serve=$build/app/cli/inet-serve
 duration=${DURATION:-10s}
 conns=${CONNS:-100}
+rounds=${ROUNDS:-1}
 threads=${WRK_THREADS:-1}
 server_cpus=${SERVER_CPUS-0}
 loadgen_cpus=${LOADGEN_CPUS-1}
@@ -70,6 +72,7 @@ wait_http () { # wait_http URL
 }
 
 cpu_ticks () { # user+system clock ticks of a process
+  [ -r "/proc/$1/stat" ] || die "server $1 is gone: $(cat "$work"/*.err 2>/dev/null | tail -n 5)"
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
@@ -175,18 +178,21 @@ stop_last () {
   wait "$last_pid" 2>/dev/null || true
 }
 
-echo "== http: wrk -t $threads -c $conns -d $duration (server on CPU ${server_cpus:-any}, wrk on CPU ${loadgen_cpus:-any})" >&2
+echo "== http: wrk -t $threads -c $conns -d $duration, $rounds round(s) (server on CPU ${server_cpus:-any}, wrk on CPU ${loadgen_cpus:-any})" >&2
+
+# Every server is started first; the rounds then take turns between them,
+# so a burst of noise on the machine hits all of them alike.
+targets="$work/targets"
+: > "$targets"
 
 port=$(free_port)
 start_nginx nginx "$port"
 wait_http "http://127.0.0.1:$port/"
-run_wrk nginx "$last_pid" "http://127.0.0.1:$port/"
-stop_last
+echo "nginx $last_pid http://127.0.0.1:$port/ $conns" >> "$targets"
 
 start_serve inet-serve --service=http --http-body="$work/www/body.txt" 127.0.0.1:0
 wait_http "http://127.0.0.1:$last_port/"
-run_wrk inet-serve "$last_pid" "http://127.0.0.1:$last_port/"
-stop_last
+echo "inet-serve $last_pid http://127.0.0.1:$last_port/ $conns" >> "$targets"
 
 # TLS, when the engine has it: the same over TLS, plus openssl s_server -HTTP
 if [ -z "${NO_TLS:-}" ] && command -v openssl >/dev/null; then
@@ -196,14 +202,12 @@ if [ -z "${NO_TLS:-}" ] && command -v openssl >/dev/null; then
     port=$(free_port)
     start_nginx nginx-tls "$port" ssl "$work/cert.pem" "$work/key.pem"
     wait_http "https://127.0.0.1:$port/"
-    run_wrk nginx-tls "$last_pid" "https://127.0.0.1:$port/"
-    stop_last
+    echo "nginx-tls $last_pid https://127.0.0.1:$port/ $conns" >> "$targets"
 
     start_serve inet-serve-tls --service=http --http-body="$work/www/body.txt" --tls \
       --cert="$work/cert.pem" --key="$work/key.pem" 127.0.0.1:0
     wait_http "https://127.0.0.1:$last_port/"
-    run_wrk inet-serve-tls "$last_pid" "https://127.0.0.1:$last_port/"
-    stop_last
+    echo "inet-serve-tls $last_pid https://127.0.0.1:$last_port/ $conns" >> "$targets"
 
     # s_server -HTTP sends a file that holds a whole response, then closes:
     # one connection (and handshake) per request, one client at a time, so
@@ -214,26 +218,47 @@ if [ -z "${NO_TLS:-}" ] && command -v openssl >/dev/null; then
     (cd "$work/www" && pin "$server_cpus" openssl s_server -quiet -accept "127.0.0.1:$port" \
        -cert "$work/cert.pem" -key "$work/key.pem" -HTTP > /dev/null 2>&1) &
     pids="$pids $!"
-    last_pid=$!
     wait_http "https://127.0.0.1:$port/response.txt"
-    run_wrk s_server-HTTP "$last_pid" "https://127.0.0.1:$port/response.txt" 1
-    stop_last
+    echo "s_server-HTTP $! https://127.0.0.1:$port/response.txt 1" >> "$targets"
   else
     echo "== TLS skipped: inet-serve cannot serve TLS in this build" >&2
   fi
 fi
 
+for round in $(seq "$rounds"); do
+  echo "== round $round" >&2
+  while read -r name pid url c; do
+    run_wrk "$name" "$pid" "$url" "$c"
+  done < "$targets"
+done
+
 echo
+# Medians over the rounds; ratios to nginx of the same kind (plain or TLS).
 awk '
-  { name[NR] = $1; rps[NR] = $2; p99[NR] = $3; cpu[NR] = $4; ok[NR] = $5; row[$1] = NR }
+  function median(list,    n, v, i, j, t) {
+    n = split(list, v, " ");
+    for (i = 2; i <= n; i++)
+      for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t; }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2;
+  }
+  {
+    if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+    rps[$1] = rps[$1] " " $2; p99[$1] = p99[$1] " " $3; cpu[$1] = cpu[$1] " " $4;
+    if ($5 != "ok") bad[$1] = 1;
+    runs[$1]++
+  }
   END {
+    for (i = 1; i <= n; i++) {
+      k = order[i]; R[k] = median(rps[k]); P[k] = median(p99[k]); C[k] = median(cpu[k])
+    }
     printf "%-16s %10s %9s %9s %9s %9s %9s %s\n", "server", "req/s", "p99 us", "us/req",
-      "req/s x", "p99 x", "us/req x", "(x: divided by nginx of the same kind)";
-    for (i = 1; i <= NR; i++) {
-      ref = (name[i] ~ /tls|s_server/) ? row["nginx-tls"] : row["nginx"];
-      printf "%-16s %10.0f %9.0f %9.2f", name[i], rps[i], p99[i], cpu[i];
-      if (ref && rps[ref] > 0 && p99[ref] > 0 && cpu[ref] > 0)
-        printf " %9.2f %9.2f %9.2f", rps[i] / rps[ref], p99[i] / p99[ref], cpu[i] / cpu[ref];
-      printf " %s\n", ok[i] == "ok" ? "" : "(wrk reported errors)";
+      "req/s x", "p99 x", "us/req x", "(medians of " runs[order[1]] "; x: divided by nginx of the same kind)";
+    for (i = 1; i <= n; i++) {
+      k = order[i];
+      ref = (k ~ /tls|s_server/) ? "nginx-tls" : "nginx";
+      printf "%-16s %10.0f %9.0f %9.2f", k, R[k], P[k], C[k];
+      if ((ref in R) && R[ref] > 0 && P[ref] > 0 && C[ref] > 0)
+        printf " %9.2f %9.2f %9.2f", R[k] / R[ref], P[k] / P[ref], C[k] / C[ref];
+      printf " %s\n", (k in bad) ? "(wrk reported errors)" : "";
     }
   }' "$results"
