@@ -466,6 +466,7 @@ inet__listener_main (void *data)
       unsigned interval;
 
       pthread_mutex_lock (&server->mutex);
+      atomic_store (&server->commands_pending, false); /* read below, under the lock */
       stop = server->stop_requested;
       restart = server->restart_requested;
       change_suspend = server->suspend_requested != server->suspended;
