@@ -66,7 +66,8 @@ struct InetServer
 
   /* Sessions (lock: mutex) */
   InetSession *sessions;            /* doubly linked, newest first */
-  unsigned n_active;
+  unsigned n_active;                /* sessions with an open socket (the limits) */
+  unsigned n_sessions;              /* sessions on the list, until after DISCONNECT */
   unsigned n_peak;
   DWORD next_client_id;
   InetAddressCount *address_counts; /* per-address session counts */
