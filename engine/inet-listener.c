@@ -204,6 +204,9 @@ static void
 raise_with_pending (InetServer *server, UINT event, DWORD error,
                     const struct sockaddr_storage *peer, socklen_t peer_length)
 {
+  /* InetServerLock holds the server's events: it may have been taken
+   * after the check before accept4() */
+  inet__lock_wait (server, NULL);
   memcpy (&server->pending_peer, peer, peer_length);
   server->pending_peer_length = peer_length;
   server->pending_valid = true;
@@ -315,6 +318,8 @@ accept_one (InetServer *server, int listen_fd)
     server->n_peak = server->n_active;
   pthread_mutex_unlock (&server->mutex);
 
+  /* counted before its thread can raise CONNECT */
+  atomic_fetch_add (&server->n_accepted, 1);
   if (!inet__worker_dispatch (server, session))
     {
       /* no thread: undo, as if the session never was */
@@ -328,13 +333,13 @@ accept_one (InetServer *server, int listen_fd)
       inet__address_count_add (server, session->peer_text, -1);
       server->n_active--;
       pthread_mutex_unlock (&server->mutex);
+      atomic_fetch_sub (&server->n_accepted, 1);
       inet__handle_unregister (&session->object);
       session->fd = -1;
       inet__object_unref (&session->object);
       reject (server, fd, INET_REJECT_RESOURCES, &peer, peer_length, true);
       return true;
     }
-  atomic_fetch_add (&server->n_accepted, 1);
   return true;
 }
 
@@ -461,6 +466,7 @@ inet__listener_main (void *data)
       unsigned interval;
 
       pthread_mutex_lock (&server->mutex);
+      atomic_store (&server->commands_pending, false); /* read below, under the lock */
       stop = server->stop_requested;
       restart = server->restart_requested;
       change_suspend = server->suspend_requested != server->suspended;

@@ -381,7 +381,10 @@ BOOL WINAPI InetGetServerThrottle (SOCKET hServer, LPUINT lpnMaxClients,
  * (events of that server are held too). Recursive; only the owner unlocks.
  * Fails with INET_ERROR_DEADLOCK where waiting could never end (the caller
  * owns the lock of another server, or the owner is waiting for the caller),
- * and unlock by another thread fails with INET_ERROR_NOT_OWNER. */
+ * and unlock by another thread fails with INET_ERROR_NOT_OWNER. The owner
+ * may stop, suspend, resume or restart the locked server: the server thread
+ * leaves its wait to carry the command out (the events of ending sessions
+ * are not held either); the events that follow are held until unlock. */
 BOOL WINAPI InetServerLock (SOCKET hServer);
 BOOL WINAPI InetServerUnlock (SOCKET hServer);
 SOCKET WINAPI InetGetLockedServer (VOID);

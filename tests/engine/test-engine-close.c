@@ -13,6 +13,11 @@
 #define WAIT    INET_TEST_TIMEOUT_MS
 #define BIG     (4 * 1024 * 1024)
 #define UNREAD  (1024 * 1024)
+/* More than the path to a client that does not read can hold (the
+ * server's send buffer grows up to 4 MiB; those clients keep a small
+ * receive buffer), so such writes block. */
+#define FILL    (16 * 1024 * 1024)
+#define SMALL_RCVBUF 16384
 
 static guint8 *
 pattern_buffer (gsize size)
@@ -276,14 +281,14 @@ test_abortive (InetTestFixture *f, gconstpointer data)
 
 /* Fills the path to a client that does not read; returns the bytes written. */
 static INT
-fill_unread (SOCKET client, const guint8 *big)
+fill_unread (SOCKET client, const guint8 *fill)
 {
   INT written = 0;
 
   g_assert_true (InetSetBlocking (client, FALSE));
-  for (guint i = 0; i < 1000 && written < BIG; i++)
+  for (guint i = 0; i < 1000 && written < FILL; i++)
     {
-      INT n = InetWrite (client, big + written, BIG - written);
+      INT n = InetWrite (client, fill + written, FILL - written);
 
       if (n == INET_ERROR)
         {
@@ -293,8 +298,19 @@ fill_unread (SOCKET client, const guint8 *big)
       written += n;
     }
   g_assert_cmpint (written, >, 0);
-  g_assert_cmpint (written, <, BIG);
+  g_assert_cmpint (written, <, FILL);
   return written;
+}
+
+/* A client that will not read: a small receive buffer. */
+static int
+connect_non_reader (SOCKET server)
+{
+  int fd = inet_test_try_connect_full (NULL, "127.0.0.1", inet_test_server_port (server),
+                                       SMALL_RCVBUF);
+
+  g_assert_cmpint (fd, >=, 0);
+  return fd;
 }
 
 /* Linger N on a blocking handle, the client reads: the call returns once
@@ -333,13 +349,13 @@ test_linger_blocking_delivered (InetTestFixture *f, gconstpointer data)
 static void
 test_linger_blocking_expires (InetTestFixture *f, gconstpointer data)
 {
-  guint8 *big = pattern_buffer (BIG);
+  guint8 *big = pattern_buffer (FILL);
   SOCKET server, client;
   gint64 start;
   int fd, end = -1;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 30, INET_OPTION_NONE);
-  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  fd = connect_non_reader (server);
   client = inet_test_recorder_client (f->rec, 0);
   fill_unread (client, big);
   g_assert_true (InetSetBlocking (client, TRUE));
@@ -361,7 +377,7 @@ static void
 test_linger_nonblocking (InetTestFixture *f, gconstpointer data)
 {
   gboolean switch_to_abort = GPOINTER_TO_INT (data);
-  guint8 *big = pattern_buffer (BIG);
+  guint8 *big = pattern_buffer (FILL);
   SOCKET server, client;
   InetTestThread *thread;
   Reader r;
@@ -370,7 +386,7 @@ test_linger_nonblocking (InetTestFixture *f, gconstpointer data)
   int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 30, INET_OPTION_NONE);
-  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  fd = connect_non_reader (server);
   client = inet_test_recorder_client (f->rec, 0);
   written = fill_unread (client, big);
   g_assert_true (InetSetLinger (client, TRUE, 5));
@@ -628,7 +644,7 @@ blocked_call (Blocked *b)
       b->result = InetRead (b->client, buffer, sizeof buffer);
       break;
     case BLOCKED_WRITE:
-      b->result = InetWrite (b->client, b->big, BIG);
+      b->result = InetWrite (b->client, b->big, FILL);
       break;
     case BLOCKED_IS_READABLE:
       b->result = InetIsReadable (b->client, 60000);
@@ -682,7 +698,7 @@ test_blocked_call_aborted (InetTestFixture *f, gconstpointer data)
   int fd;
 
   inet_test_gate_init (&b.done);
-  b.big = pattern_buffer (BIG);
+  b.big = pattern_buffer (FILL);
   if (c->own_thread)
     {
       f->rec->handler = blocked_in_connect;
@@ -690,7 +706,7 @@ test_blocked_call_aborted (InetTestFixture *f, gconstpointer data)
     }
   /* no timeout: only the close can end these calls */
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
-  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  fd = connect_non_reader (server);
   client = inet_test_recorder_client (f->rec, 0);
   if (c->kind == BLOCKED_IS_WRITABLE)
     {

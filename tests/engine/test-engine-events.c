@@ -454,7 +454,8 @@ test_write_once_then_after_would_block (InetTestFixture *f, gconstpointer data)
 
   inet_test_fill_pattern (big, size, 0);
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
-  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  fd = inet_test_try_connect_full (NULL, "127.0.0.1", inet_test_server_port (server), 16384);
+  g_assert_cmpint (fd, >=, 0);
   client = inet_test_recorder_client (f->rec, 0);
   g_assert_true (inet_test_recorder_wait (f->rec, client, INET_EVENT_WRITE, 1, WAIT));
   g_usleep (300000);
@@ -523,7 +524,9 @@ test_timeout (InetTestFixture *f, gconstpointer data)
     InetTestEvent read;
 
     g_assert_true (inet_test_recorder_get (f->rec, client, INET_EVENT_READ, 0, &read));
-    g_assert_cmpint (timeout.time_us - read.time_us, >=, 950000);
+    /* idle again from the data's arrival, a moment before READ's entry:
+     * a timer not re-armed by the data would fire at once */
+    g_assert_cmpint (timeout.time_us - read.time_us, >=, 500000);
   }
   assert_echo (fd, "still");
   g_assert_cmpuint (inet_test_recorder_count (f->rec, client, INET_EVENT_DISCONNECT), ==, 0);
@@ -652,7 +655,7 @@ typedef struct
   DWORD error;
 } BlockedWrite;
 
-#define BIG (8 * 1024 * 1024)
+#define BIG (16 * 1024 * 1024)
 
 static gpointer
 blocked_write_thread (gpointer data)
@@ -675,7 +678,9 @@ test_cancel_write (InetTestFixture *f, gconstpointer data)
 
   b.big = g_malloc0 (BIG);
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
-  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  /* a small receive buffer: 16 MiB cannot fit on the way */
+  fd = inet_test_try_connect_full (NULL, "127.0.0.1", inet_test_server_port (server), 16384);
+  g_assert_cmpint (fd, >=, 0);
   b.client = inet_test_recorder_client (f->rec, 0);
   thread = inet_test_thread_start (blocked_write_thread, &b);
   g_usleep (200000);

@@ -279,35 +279,38 @@ test_nothing_left (InetTestFixture *f, gconstpointer data)
   guint fds, threads;
   SOCKET server;
   UINT port;
-  int open_fds[10];
+  int fds_open[20];
 
   f->rec->handler = bye_on_read;
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
   port = inet_test_server_port (server);
-  /* sessions that ended (their threads parked for reuse) ... */
-  for (guint i = 0; i < 20; i++)
+  /* twenty sessions at once; fifteen end (the server closes them), their
+   * threads park for reuse; five are still open at stop */
+  for (guint i = 0; i < G_N_ELEMENTS (fds_open); i++)
+    fds_open[i] = inet_test_connect ("127.0.0.1", port);
+  g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_CONNECT, 20, WAIT));
+  for (guint i = 0; i < 15; i++)
     {
-      int fd = inet_test_connect ("127.0.0.1", port);
       int end = -1;
 
-      g_assert_true (inet_test_send_all (fd, "bye", 3, WAIT));
-      inet_test_recv_until_end (fd, NULL, WAIT, &end);
-      close (fd);
+      g_assert_true (inet_test_send_all (fds_open[i], "bye", 3, WAIT));
+      inet_test_recv_until_end (fds_open[i], NULL, WAIT, &end);
+      close (fds_open[i]);
     }
-  /* ... and sessions still open at stop */
-  for (guint i = 0; i < G_N_ELEMENTS (open_fds); i++)
-    open_fds[i] = inet_test_connect ("127.0.0.1", port);
-  g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_CONNECT, 30, WAIT));
-  g_assert_cmpuint (inet_test_count_threads (), >, threads_before + 10);
-  g_assert_cmpuint (inet_test_count_fds (), >, fds_before + 10);
+  g_assert_true (inet_test_recorder_wait_full (f->rec, 0, INET_EVENT_DISCONNECT, 15, TRUE,
+                                               WAIT));
+  g_usleep (50000);
+  g_assert_cmpuint (inet_test_count_threads (), >=, threads_before + 15);
+  g_assert_cmpuint (inet_test_count_fds (), >, fds_before + 5);
   /* a failed start on the same port takes nothing either */
   g_assert_cmpuint (InetServerStart ("127.0.0.1", port, 0, 0, 0, INET_PRIORITY_NORMAL, 0,
                                      inet_test_recorder_proc, (DWORD_PTR) f->rec, NULL),
                     ==, INVALID_SOCKET);
 
+  /* parked threads belong to the server: joined by the stop */
   inet_test_recorder_stop (f->rec);
-  for (guint i = 0; i < G_N_ELEMENTS (open_fds); i++)
-    close (open_fds[i]);
+  for (guint i = 15; i < G_N_ELEMENTS (fds_open); i++)
+    close (fds_open[i]);
   inet_test_wait_counts (fds_before, threads_before, 2000, &fds, &threads);
   g_assert_cmpuint (fds, ==, fds_before);
   g_assert_cmpuint (threads, ==, threads_before);

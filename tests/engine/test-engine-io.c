@@ -169,7 +169,9 @@ test_write_writable (InetTestFixture *f, gconstpointer data)
 
   inet_test_fill_pattern (big, BIG, 0);
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 1, INET_OPTION_NONE);
-  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  /* a small receive buffer: 16 MiB cannot fit on the way */
+  fd = inet_test_try_connect_full (NULL, "127.0.0.1", inet_test_server_port (server), 16384);
+  g_assert_cmpint (fd, >=, 0);
   client = inet_test_recorder_client (f->rec, 0);
 
   g_assert_true (InetIsWritable (client, 0));
@@ -402,14 +404,17 @@ test_enumerate (InetTestFixture *f, gconstpointer data)
 /* Rates are measured on the engine's own counters (bytes it handed to or
  * took from the kernel), over a second, after a warm-up. A limit is an
  * upper bound: the tests assert the rate stays under twice the limit plus
- * a burst, which holds however loaded the machine is. That a change takes
- * effect live is shown by a fast phase under a high limit, faster than the
- * low limit allows, then the low limit set live and honoured, then the
- * limit lifted and the transfer completing. No assertion times the
- * engine's speed. */
+ * a burst, which holds however loaded the machine is. A live change: a
+ * transfer runs under a high limit, the low one is set while it runs and
+ * must hold (a change that did not take effect leaves the high rate, far
+ * above it), then the limit is lifted and the transfer must complete. No
+ * assertion times the engine's speed: how fast it goes under the high
+ * limit is only reported (a loaded machine starves it). */
 #define HIGH  4000000.0  /* bytes/s */
 #define LOW   50000.0
 #define SLACK 65536.0    /* bucket burst, read-ahead buffer, timer slop */
+/* Bytes each test moves: at most about 6 MB can pass the two phases */
+#define TRANSFER (32 * 1024 * 1024)
 
 /* Reads everything from a socket in the background and counts it. */
 typedef struct
@@ -506,13 +511,14 @@ assert_fast_then_slow (Meter *m, void (*set_low) (gpointer data), gpointer data)
   fast = meter_rate (m);
   g_test_message ("rate %.0f B/s under a limit of %.0f B/s", fast, HIGH);
   g_assert_cmpfloat (fast, <=, 2 * HIGH + SLACK);
-  /* faster than the low limit could ever let it be */
-  g_assert_cmpfloat (fast, >, 2 * LOW + SLACK);
 
   set_low (data);
   slow = meter_rate (m);
   g_test_message ("rate %.0f B/s under a limit of %.0f B/s", slow, LOW);
   g_assert_cmpfloat (slow, <=, 2 * LOW + SLACK);
+  /* the limits held it back: far from done (a limit that is not applied
+   * would have let it all through already) */
+  g_assert_cmpint (meter_get (m), <, TRANSFER / 2);
 }
 
 typedef struct
@@ -531,8 +537,6 @@ writer_thread (gpointer data)
   w->result = InetWrite (w->client, w->data, (INT) w->size);
   return NULL;
 }
-
-#define TRANSFER (32 * 1024 * 1024)
 
 static void
 client_write_low (gpointer data)

@@ -304,6 +304,99 @@ test_stop_while_locked (InetTestFixture *f, gconstpointer data)
   close (fd);
 }
 
+/* The owner asks the server thread for something while that thread is
+ * parked behind the owner's lock (a connection came in: accepting waits
+ * for the lock). Stop must work; suspend and restart must not hang. */
+typedef enum
+{
+  OWNER_STOP,
+  OWNER_SUSPEND,
+  OWNER_RESTART,
+} OwnerCall;
+
+typedef struct
+{
+  OwnerCall call;
+  SOCKET server;
+  InetTestGate locked;
+  InetTestGate go;
+  InetTestGate returned;
+  BOOL result;
+  DWORD error;
+} Owner;
+
+static gpointer
+owner_thread (gpointer data)
+{
+  Owner *o = data;
+
+  if (!InetServerLock (o->server))
+    return NULL;
+  inet_test_gate_set (&o->locked, 1);
+  inet_test_gate_wait (&o->go, 1, WAIT);
+  g_usleep (200000); /* the server thread reaches the pending connection */
+  switch (o->call)
+    {
+    case OWNER_STOP:
+      o->result = InetServerStop (o->server);
+      break;
+    case OWNER_SUSPEND:
+      o->result = InetServerSuspend (o->server);
+      break;
+    case OWNER_RESTART:
+      o->result = InetServerRestart (o->server);
+      break;
+    }
+  o->error = InetGetLastError ();
+  inet_test_gate_set (&o->returned, 1);
+  InetServerUnlock (o->server);
+  return NULL;
+}
+
+static void
+test_owner_call_pending (InetTestFixture *f, gconstpointer data)
+{
+  Owner o = { .call = GPOINTER_TO_INT (data) };
+  InetTestThread *thread;
+  int fd;
+
+  inet_test_gate_init (&o.locked);
+  inet_test_gate_init (&o.go);
+  inet_test_gate_init (&o.returned);
+  o.server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
+  thread = inet_test_thread_start (owner_thread, &o);
+  g_assert_true (inet_test_gate_wait (&o.locked, 1, WAIT));
+  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (o.server));
+  inet_test_gate_set (&o.go, 1);
+
+  if (o.call == OWNER_STOP)
+    {
+      if (!inet_test_gate_wait (&o.returned, 1, 20000))
+        g_error ("InetServerStop by the lock owner hangs");
+      g_assert_true (o.result);
+      g_assert_cmpuint (inet_test_recorder_count (f->rec, o.server, INET_EVENT_STOP), ==, 1);
+      g_assert_cmpint (InetGetServerStatus (o.server), ==, INET_ERROR);
+      g_assert_cmpuint (InetGetLockedServer (), ==, INVALID_SOCKET);
+    }
+  else
+    {
+      /* the server thread leaves its wait behind the lock to carry out the
+       * owner's own command, so the call returns (no deadlock) */
+      if (!inet_test_gate_wait (&o.returned, 1, 20000))
+        g_error ("InetServerSuspend/Restart by the lock owner hangs");
+      g_assert_true (o.result);
+      g_assert_cmpuint (o.error, ==, 0);
+      g_assert_cmpint (InetGetServerStatus (o.server) & ~INET_SERVER_LOCKED, ==,
+                       o.call == OWNER_SUSPEND ? INET_SERVER_SUSPENDED : INET_SERVER_LISTENING);
+    }
+  g_assert_true (inet_test_thread_wait (thread, WAIT));
+  inet_test_thread_join (thread);
+  close (fd);
+  inet_test_gate_clear (&o.locked);
+  inet_test_gate_clear (&o.go);
+  inet_test_gate_clear (&o.returned);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -315,5 +408,11 @@ main (int argc, char **argv)
   INET_TEST_ADD ("/engine/lock/deadlock-other-server", test_deadlock_other_server);
   INET_TEST_ADD ("/engine/lock/deadlock-owner-waits", test_deadlock_owner_waits);
   INET_TEST_ADD ("/engine/lock/stop-while-locked", test_stop_while_locked);
+  INET_TEST_ADD_DATA ("/engine/lock/owner-stops-pending", GINT_TO_POINTER (OWNER_STOP),
+                      test_owner_call_pending);
+  INET_TEST_ADD_DATA ("/engine/lock/owner-suspends-pending", GINT_TO_POINTER (OWNER_SUSPEND),
+                      test_owner_call_pending);
+  INET_TEST_ADD_DATA ("/engine/lock/owner-restarts-pending", GINT_TO_POINTER (OWNER_RESTART),
+                      test_owner_call_pending);
   return g_test_run ();
 }

@@ -104,11 +104,13 @@ test_start_stop (InetTestFixture *f, gconstpointer data)
 static void
 test_stop_with_clients (InetTestFixture *f, gconstpointer data)
 {
-  SOCKET server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
-  UINT port = inet_test_server_port (server);
+  SOCKET server;
+  UINT port;
   int fds[5];
 
   f->rec->handler = inet_test_echo_handler;
+  server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
+  port = inet_test_server_port (server);
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
     {
       fds[i] = inet_test_connect ("127.0.0.1", port);
