@@ -69,6 +69,7 @@ struct InetTlsSession
   size_t out_end;
   size_t out_size;
   bool held;                        /* one byte reported unsent is in `out` */
+  bool handshaking;                 /* writes wait for the end of the flight */
 
   int last_errno;                   /* the socket's last hard error */
   bool eof;
@@ -143,6 +144,13 @@ bio_write_ex (BIO *bio, const char *data, size_t len, size_t *written)
   size_t sent = 0;
 
   BIO_clear_retry_flags (bio);
+  if (session->handshaking)
+    {
+      /* one send() per flight instead of one per record */
+      queue_out (session, (const unsigned char *) data, len);
+      *written = len;
+      return 1;
+    }
   if (session->out_start < session->out_end && flush_out (session) < 0)
     return 0;
   if (session->out_start == session->out_end)
@@ -213,6 +221,9 @@ bio_ctrl (BIO *bio, int cmd, long num, void *ptr)
   switch (cmd)
     {
     case BIO_CTRL_FLUSH:
+      if (session != NULL && session->out_start < session->out_end)
+        flush_out (session); /* best effort: the caller polls for the rest */
+      return 1;
     case BIO_CTRL_GET_CLOSE:
     case BIO_CTRL_SET_CLOSE:
       return 1;
@@ -807,6 +818,7 @@ inet__tls_accept (InetTlsContext *context, int fd, int wake_fd, uint64_t deadlin
   BIO_set_data (bio, session);
   SSL_set_bio (session->ssl, bio, bio);
   SSL_set_accept_state (session->ssl);
+  session->handshaking = true;
 
   for (;;)
     {
@@ -826,6 +838,14 @@ inet__tls_accept (InetTlsContext *context, int fd, int wake_fd, uint64_t deadlin
         }
       /* our last flight must reach the socket before the client can go on */
       flushed = flush_out (session);
+      if (flushed < 0 && done)
+        {
+          /* the client finished its side and left (or reset) before our
+           * tickets went out: it is connected as far as it knows; the
+           * session's first read reports the end */
+          session->failed = inet__wsa_from_errno (session->last_errno);
+          break;
+        }
       if (flushed < 0)
         {
           *error = INET_ERROR_TLS_PEER_CLOSED;
@@ -864,12 +884,15 @@ inet__tls_accept (InetTlsContext *context, int fd, int wake_fd, uint64_t deadlin
         }
     }
 
+  session->handshaking = false;
   fill_info (session, info);
   info->dwHandshakeMicros = (DWORD) (inet__mono_us () - start);
   ERR_clear_error ();
   return session;
 
 failed:
+  if (session->out_start < session->out_end && *error != INET_ERROR_TLS_PEER_CLOSED)
+    flush_out (session); /* the alert that says why, if the socket takes it */
   info->bSecure = FALSE;
   info->dwError = *error;
   info->dwHandshakeMicros = (DWORD) (inet__mono_us () - start);

@@ -106,7 +106,21 @@ test_connect_close (Fixture *f, gconstpointer data)
           }
         }
     }
-  g_assert_true (tls_server_wait (server, &server->connects, CYCLES));
+  if (!tls_server_wait (server, &server->connects, CYCLES))
+    {
+      guint errors = tls_server_get (server, &server->errors);
+
+      for (guint e = 0; e < errors && e < 5; e++)
+        {
+          char *detail = tls_server_error_detail (server, e);
+
+          g_test_message ("error %u: %u %s", e, (unsigned) tls_server_error_code (server, e),
+                          detail);
+          g_free (detail);
+        }
+      g_error ("%u CONNECT of %d, %u handshake errors", tls_server_get (server, &server->connects),
+               CYCLES, errors);
+    }
   g_assert_true (tls_server_wait (server, &server->disconnects, CYCLES));
   g_assert_cmpuint (tls_server_get (server, &server->errors), ==, 0);
   /* every session has left */

@@ -165,6 +165,31 @@ test_tls12_details (Fixture *f, gconstpointer data)
   tls_server_stop (server);
 }
 
+/* Renegotiation is off (TLS 1.2), and nothing is compressed. */
+static void
+test_no_renegotiation (Fixture *f, gconstpointer data)
+{
+  TlsServer *server = tls_server_start (&f->credentials, 10);
+  SSL_CTX *ctx = tls_client_ctx (0, TLS1_2_VERSION);
+  TlsClient client;
+  char byte;
+
+  (void) data;
+  client = tls_client_open (ctx, server->port, NULL);
+  tls_client_echo_check (&client, "before");
+  g_assert_null (SSL_get_current_compression (client.ssl));
+  g_assert_cmpint (SSL_renegotiate (client.ssl), ==, 1);
+  /* the server answers no_renegotiation: the client's attempt fails */
+  g_assert_cmpint (SSL_do_handshake (client.ssl), <=, 0);
+  g_assert_cmpint (ERR_GET_REASON (ERR_peek_last_error ()), ==, SSL_R_NO_RENEGOTIATION);
+  ERR_clear_error ();
+  g_assert_cmpint (SSL_read (client.ssl, &byte, 1), <=, 0);
+  ERR_clear_error ();
+  tls_client_close (client.ssl, client.fd, FALSE);
+  SSL_CTX_free (ctx);
+  tls_server_stop (server);
+}
+
 static void
 test_group_p256 (Fixture *f, gconstpointer data)
 {
@@ -653,6 +678,7 @@ main (int argc, char **argv)
   ADD ("tls13-details", test_tls13_details);
   ADD ("tls12-details", test_tls12_details);
   ADD ("group-p256", test_group_p256);
+  ADD ("no-renegotiation", test_no_renegotiation);
   ADD ("alpn", test_alpn);
   ADD ("resumption", test_resumption);
   ADD ("plaintext", test_plaintext);
