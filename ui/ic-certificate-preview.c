@@ -346,7 +346,9 @@ update_status (IcCertificatePreview *self)
   else
     {
       title = g_strdup (_("Ready to serve"));
-      if (report->self_signed)
+      if (!report->loaded)
+        subtitle = g_strdup (_("The server makes its certificate when it starts."));
+      else if (report->self_signed)
         subtitle = g_strdup_printf (_("Clients connecting to %s accept it once they are given "
                                       "the certificate file."), report->host);
       else

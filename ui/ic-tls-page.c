@@ -13,7 +13,7 @@
 /* Typing a password re-checks after a short pause, not per key. */
 #define CHECK_DELAY_MS 250
 
-enum { SOURCE_PEM, SOURCE_PKCS12 };
+enum { SOURCE_PEM, SOURCE_PKCS12, SOURCE_THROWAWAY };
 
 typedef enum
 {
@@ -53,7 +53,6 @@ struct _IcTlsPage
   char *files[FILE_CA + 1];
   char *listen_host;
   char *server_name;
-  gboolean self_signed_profile;  /* the profile asked inet-serve for a throwaway one */
   gboolean loading;
   guint check_source;
   GCancellable *check_cancellable;
@@ -153,7 +152,9 @@ static void
 update_rows (IcTlsPage *self)
 {
   gboolean tls = gtk_switch_get_active (self->tls_switch);
-  gboolean pem = adw_combo_row_get_selected (self->source_row) == SOURCE_PEM;
+  guint source = adw_combo_row_get_selected (self->source_row);
+  gboolean pem = source == SOURCE_PEM;
+  gboolean files = source != SOURCE_THROWAWAY;
   gboolean client = adw_combo_row_get_selected (self->client_cert_row) != IC_CLIENT_CERT_NONE;
   const char *key_hint = _("Not chosen: looked for in the certificate file and beside it");
 
@@ -163,7 +164,9 @@ update_rows (IcTlsPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->cert_row), pem);
   gtk_widget_set_visible (GTK_WIDGET (self->key_row), pem);
-  gtk_widget_set_visible (GTK_WIDGET (self->pkcs12_row), !pem);
+  gtk_widget_set_visible (GTK_WIDGET (self->pkcs12_row), source == SOURCE_PKCS12);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_row), files);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_file_row), files);
   gtk_widget_set_visible (GTK_WIDGET (self->ca_row), client);
 
   set_file_subtitle (self->cert_row, self->files[FILE_CERT], _("None chosen"));
@@ -183,12 +186,6 @@ update_rows (IcTlsPage *self)
   set_file_subtitle (self->ca_row, self->files[FILE_CA], _("None chosen: required"));
   gtk_widget_set_visible (self->key_clear_button, is_set (self->files[FILE_KEY]));
   gtk_widget_set_visible (self->password_file_clear_button, is_set (self->files[FILE_PASSWORD]));
-
-  if (self->self_signed_profile && !is_set (self->files[FILE_CERT])
-      && !is_set (self->files[FILE_PKCS12]))
-    adw_action_row_set_subtitle (self->create_row,
-                                 _("This profile asks inet-serve for a throwaway certificate; "
-                                   "create one here to serve it from the console too"));
 }
 
 static void
@@ -224,9 +221,9 @@ ic_tls_page_set_profile (IcTlsPage       *self,
   set_file (self, FILE_PKCS12, profile->pkcs12_file);
   set_file (self, FILE_PASSWORD, profile->password_file);
   set_file (self, FILE_CA, profile->ca_file);
-  self->self_signed_profile = profile->self_signed;
   adw_combo_row_set_selected (self->source_row,
-                              is_set (profile->pkcs12_file) ? SOURCE_PKCS12 : SOURCE_PEM);
+                              profile->self_signed ? SOURCE_THROWAWAY
+                              : is_set (profile->pkcs12_file) ? SOURCE_PKCS12 : SOURCE_PEM);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row),
                          profile->password ? profile->password : "");
   adw_combo_row_set_selected (self->min_version_row,
@@ -245,20 +242,22 @@ void
 ic_tls_page_apply (IcTlsPage *self,
                    IcProfile *profile)
 {
+  guint source;
   gboolean pem;
   const char *password;
 
   g_return_if_fail (IC_IS_TLS_PAGE (self));
   g_return_if_fail (profile != NULL);
 
-  pem = adw_combo_row_get_selected (self->source_row) == SOURCE_PEM;
+  source = adw_combo_row_get_selected (self->source_row);
+  pem = source == SOURCE_PEM;
   profile->tls = gtk_switch_get_active (self->tls_switch);
   g_free (profile->cert_file);
   profile->cert_file = pem ? g_strdup (self->files[FILE_CERT]) : NULL;
   g_free (profile->key_file);
   profile->key_file = pem ? g_strdup (self->files[FILE_KEY]) : NULL;
   g_free (profile->pkcs12_file);
-  profile->pkcs12_file = pem ? NULL : g_strdup (self->files[FILE_PKCS12]);
+  profile->pkcs12_file = source == SOURCE_PKCS12 ? g_strdup (self->files[FILE_PKCS12]) : NULL;
   g_free (profile->password_file);
   profile->password_file = g_strdup (self->files[FILE_PASSWORD]);
   password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
@@ -266,8 +265,7 @@ ic_tls_page_apply (IcTlsPage *self,
     memset (profile->password, 0, strlen (profile->password));
   g_free (profile->password);
   profile->password = *password ? g_strdup (password) : NULL;
-  profile->self_signed = self->self_signed_profile && !is_set (profile->cert_file)
-                         && !is_set (profile->pkcs12_file);
+  profile->self_signed = source == SOURCE_THROWAWAY;
   profile->min_tls = adw_combo_row_get_selected (self->min_version_row) == 1
                        ? INET_PROTOCOL_TLS1_3 : INET_PROTOCOL_DEFAULT;
   profile->client_cert = adw_combo_row_get_selected (self->client_cert_row);
@@ -306,9 +304,9 @@ ic_tls_page_dup_problem (IcTlsPage *self)
 
   if (!gtk_switch_get_active (self->tls_switch))
     return NULL;
-  if (adw_combo_row_get_selected (self->source_row) == SOURCE_PEM
-      ? !is_set (self->files[FILE_CERT]) && !self->self_signed_profile
-      : !is_set (self->files[FILE_PKCS12]))
+  if ((adw_combo_row_get_selected (self->source_row) == SOURCE_PEM && !is_set (self->files[FILE_CERT]))
+      || (adw_combo_row_get_selected (self->source_row) == SOURCE_PKCS12
+          && !is_set (self->files[FILE_PKCS12])))
     return g_strdup (_("TLS is on, but no certificate is chosen: choose one on the TLS page, "
                        "or create a self-signed certificate there."));
   if (adw_combo_row_get_selected (self->client_cert_row) != IC_CLIENT_CERT_NONE
@@ -383,7 +381,6 @@ on_self_signed_created (IcSelfSignedDialog *dialog,
   gtk_switch_set_active (self->tls_switch, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   set_file (self, FILE_PASSWORD, NULL);
-  self->self_signed_profile = FALSE;
   self->loading = FALSE;
   ic_tls_page_choose_files (self, cert_file, key_file, NULL);
 }

@@ -427,6 +427,19 @@ ic_certificate_check (const IcProfile *profile,
 
   has_p12 = is_set (profile->pkcs12_file);
   has_pem = is_set (profile->cert_file);
+  if (profile->self_signed)
+    {
+      /* made by the server at each start (as inet-serve --self-signed): nothing to read */
+      add_problem (report, IC_CERT_PROBLEM_THROWAWAY, IC_CERT_SEVERITY_INFO, NULL,
+                   g_strdup (_("A new self-signed certificate is made at each start "
+                               "(localhost, 127.0.0.1, ::1 and the listen address).")),
+                   g_strdup (_("Clients cannot be given it beforehand, so they must skip "
+                               "the check (curl -k). To demo a client that checks, create a "
+                               "self-signed certificate to keep instead.")));
+      add_client_ca_problem (report, profile);
+      g_ptr_array_sort (report->problems, by_severity);
+      return report;
+    }
   if (!has_p12 && !has_pem)
     {
       add_problem (report, IC_CERT_PROBLEM_NO_CERTIFICATE, IC_CERT_SEVERITY_ERROR, NULL,

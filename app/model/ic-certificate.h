@@ -42,6 +42,7 @@ typedef enum
   IC_CERT_PROBLEM_CA_CERTIFICATE,     /* a CA certificate served as a server certificate */
   IC_CERT_PROBLEM_CLIENT_CA_MISSING,  /* client certificates without a usable CA file */
   IC_CERT_PROBLEM_SELF_SIGNED,        /* info: clients must be given the certificate */
+  IC_CERT_PROBLEM_THROWAWAY,          /* info: a new certificate at each start (self_signed) */
 } IcCertProblemKind;
 
 typedef struct

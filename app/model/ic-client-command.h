@@ -22,7 +22,9 @@ char *ic_client_command_host (const IcProfile *profile);
 /* The command line for the profile's server on port (the real port while
  * it runs). trust_file (nullable) is the PEM file the client should trust:
  * the server's own certificate when it is self-signed (the caller knows,
- * from ic_certificate_check), else NULL for the system's trust store.
+ * from ic_certificate_check), else NULL for the system's trust store. A
+ * profile with a throwaway certificate (self_signed) gives a client that
+ * does not check it: nobody can be given it beforehand.
  * Arguments are shell-quoted when they need it. */
 char *ic_client_command      (const IcProfile     *profile,
                              guint                port,

@@ -636,6 +636,15 @@ test_nothing_chosen (Fixture       *f,
   g_assert_nonnull (ic_certificate_report_find (report, IC_CERT_PROBLEM_NO_CERTIFICATE));
   g_assert_true (ic_certificate_report_has_errors (report));
   ic_certificate_report_unref (report);
+
+  /* a throwaway certificate, made by the server at each start: a note */
+  profile->self_signed = TRUE;
+  report = check (profile);
+  g_assert_false (report->loaded);
+  g_assert_false (ic_certificate_report_has_errors (report));
+  g_assert_nonnull (ic_certificate_report_find (report, IC_CERT_PROBLEM_THROWAWAY));
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  ic_certificate_report_unref (report);
 }
 
 static void

@@ -366,6 +366,20 @@ test_command_lines (Fixture       *f,
   g_assert_cmpstr (any, ==, "openssl s_client -brief -connect localhost:8443 -servername "
                             "localhost -tls1_3 -verify_hostname localhost -verify_return_error");
 
+  /* a throwaway certificate: nobody can be given it, so the clients do not check */
+  {
+    g_autoptr(IcProfile) throwaway = make_profile (f, IC_SERVICE_ECHO);
+    g_autofree char *o = NULL, *c = NULL;
+
+    g_clear_pointer (&throwaway->cert_file, g_free);
+    g_clear_pointer (&throwaway->key_file, g_free);
+    throwaway->self_signed = TRUE;
+    o = ic_client_command (throwaway, 7000, NULL, IC_CLIENT_COMMAND_OPENSSL);
+    c = ic_client_command (throwaway, 7000, NULL, IC_CLIENT_COMMAND_CURL);
+    g_assert_cmpstr (o, ==, "openssl s_client -brief -connect 127.0.0.1:7000");
+    g_assert_cmpstr (c, ==, "curl --insecure https://127.0.0.1:7000/");
+  }
+
   profile->tls = FALSE;
   g_free (profile->host);
   profile->host = g_strdup ("0.0.0.0");
@@ -405,6 +419,31 @@ test_openssl_command_works (Fixture       *f,
 
     g_assert_cmpint (run_shell (f, untrusting, "", &out), !=, 0);
   }
+}
+
+/* The throwaway certificate's command connects too (without checking). */
+static void
+test_throwaway_command_works (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(IcProfile) profile = make_profile (f, IC_SERVICE_HTTP);
+  g_autofree char *command = NULL;
+  g_autofree char *out = NULL;
+
+  if (!have_curl)
+    {
+      g_test_skip ("no curl command");
+      return;
+    }
+  g_clear_pointer (&profile->cert_file, g_free);
+  g_clear_pointer (&profile->key_file, g_free);
+  profile->self_signed = TRUE;
+  profile->http_body = g_strdup ("made at start");
+  start (f, profile);
+  command = ic_client_command (profile, ic_server_get_port (f->server), NULL,
+                               IC_CLIENT_COMMAND_CURL);
+  g_assert_cmpint (run_shell (f, command, NULL, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "made at start"));
 }
 
 static void
@@ -449,6 +488,7 @@ main (int   argc,
   ADD ("command/lines", test_command_lines);
   ADD ("command/openssl-works", test_openssl_command_works);
   ADD ("command/curl-works", test_curl_command_works);
+  ADD ("command/throwaway-works", test_throwaway_command_works);
 #undef ADD
 
   return g_test_run ();

@@ -483,6 +483,24 @@ test_broken_files (Fixture       *f,
   SPIN_UNTIL (!ic_tls_page_is_checking (page) && has_title (page, "192.0.2.10"),
               "the address warning");
 
+  /* a throwaway certificate (as inet-serve --self-signed): a note, no problem */
+  {
+    g_autoptr(IcProfile) throwaway = ic_server_dialog_dup_profile (IC_SERVER_DIALOG (dialog));
+
+    g_clear_pointer (&throwaway->cert_file, g_free);
+    g_clear_pointer (&throwaway->key_file, g_free);
+    throwaway->self_signed = TRUE;
+    ic_tls_page_set_profile (page, throwaway);
+    SPIN_UNTIL (!ic_tls_page_is_checking (page) && has_title (page, "made at each start"),
+                "the throwaway note");
+    g_assert_false (ic_certificate_report_has_errors (ic_tls_page_get_report (page)));
+    g_assert_true (ic_server_dialog_validate (IC_SERVER_DIALOG (dialog), NULL));
+    g_clear_pointer (&throwaway, ic_profile_free);
+    throwaway = ic_server_dialog_dup_profile (IC_SERVER_DIALOG (dialog));
+    g_assert_true (throwaway->self_signed);
+    g_assert_null (throwaway->cert_file);
+  }
+
   /* all at once, as the screenshot of problems shows them: an expired
    * certificate for another name, with a key from elsewhere */
   make_cert_full (f, "old.pem", "old.key", NULL, -400, "app.example");
