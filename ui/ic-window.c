@@ -361,18 +361,33 @@ remove_server_activated (GSimpleAction *action,
 }
 
 static void
+on_start_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(IcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* a stop (closing the window) meanwhile is no news */
+  if (!ic_server_start_finish (IC_SERVER (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not start: %s"), error->message);
+      toast (self, text);
+    }
+  update_actions (self);
+}
+
+static void
 start_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
   IcWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
 
-  if (self->selected && !ic_server_start (self->selected, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not start: %s"), error->message);
-      toast (self, text);
-    }
+  /* certificate and key files are read off the main thread */
+  if (self->selected)
+    ic_server_start_async (self->selected, NULL, on_start_done, g_object_ref (self));
   update_actions (self);
 }
 

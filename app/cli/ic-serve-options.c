@@ -8,6 +8,8 @@
 
 #include "ic-serve-options.h"
 
+#include <ic-credentials.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <inet-server.h>
@@ -195,17 +197,12 @@ read_password (const char  *option,
                const char  *path,
                GError     **error)
 {
-  g_autofree char *data = NULL;
   g_autoptr (GError) local = NULL;
-  gsize length = 0;
+  char *password = ic_read_password_file (path, &local);
 
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      usage_error (error, _("%s: cannot read \"%s\": %s"), option, path, local->message);
-      return NULL;
-    }
-  data[strcspn (data, "\r\n")] = '\0';
-  return g_steal_pointer (&data);
+  if (password == NULL)
+    usage_error (error, _("%s: cannot read \"%s\": %s"), option, path, local->message);
+  return password;
 }
 
 static gboolean

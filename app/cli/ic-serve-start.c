@@ -4,8 +4,9 @@
 
 #include "ic-serve-start.h"
 
+#include <ic-credentials.h>
+
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -147,78 +148,6 @@ set_start_error (GError           **error,
     }
 }
 
-/* A throwaway certificate and key (ECDSA P-256; localhost, 127.0.0.1, ::1)
- * in one PEM file of a new private directory. */
-static char *
-make_self_signed (GError **error)
-{
-  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
-  g_autoptr (GError) local = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("inet-serve-XXXXXX", &local);
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("cannot make a self-signed certificate: %s"), local->message);
-      return NULL;
-    }
-  path = g_build_filename (dir, "self-signed.pem", NULL);
-  params.dwKeyType = INET_CERT_KEY_ECDSA_P256;
-  params.dwValidDays = 30;
-  params.lpszCommonName = "localhost";
-  params.lpszCertFile = path;
-  if (!InetCreateSelfSignedCertificate (&params))
-    {
-      g_autofree char *text = engine_error_text (InetGetLastError ());
-
-      g_rmdir (dir);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("cannot make a self-signed certificate: %s"), text);
-      return NULL;
-    }
-  return g_steal_pointer (&path);
-}
-
-static void
-remove_self_signed (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_unlink (path);
-  g_rmdir (dir);
-}
-
-static void
-make_credentials (const IcServeConfig  *config,
-                  const char           *self_signed,
-                  SECURITYCREDENTIALS  *credentials)
-{
-  const IcProfile *profile = config->profile;
-
-  memset (credentials, 0, sizeof *credentials);
-  credentials->dwSize = sizeof *credentials;
-  credentials->dwProtocol = profile->min_tls;
-  if (profile->client_cert == IC_CLIENT_CERT_REQUEST)
-    credentials->dwOptions |= INET_CREDENTIAL_REQUEST_CLIENT_CERT;
-  else if (profile->client_cert == IC_CLIENT_CERT_REQUIRE)
-    credentials->dwOptions |= INET_CREDENTIAL_REQUIRE_CLIENT_CERT;
-  credentials->lpszCAFile = profile->ca_file;
-  credentials->lpszPassword = config->password;
-  /* clients that offer ALPN (curl, browsers) are told it is HTTP/1.1 */
-  if (profile->service == IC_SERVICE_HTTP)
-    credentials->lpszAlpn = "http/1.1";
-  if (self_signed != NULL)
-    credentials->lpszCertStore = self_signed;
-  else if (profile->pkcs12_file != NULL)
-    credentials->lpszCertStore = profile->pkcs12_file;
-  else
-    {
-      credentials->lpszCertStore = profile->cert_file;
-      credentials->lpszKeyFile = profile->key_file;
-    }
-}
-
 SOCKET
 ic_serve_start (const IcServeConfig  *config,
                 INETEVENTPROC         proc,
@@ -227,33 +156,30 @@ ic_serve_start (const IcServeConfig  *config,
                 GError              **error)
 {
   const IcProfile *profile = config->profile;
-  g_autofree char *self_signed = NULL;
-  SECURITYCREDENTIALS credentials;
+  IcCredentials credentials = { { 0 } };
   DWORD options = profile->options;
   DWORD code;
   SOCKET server;
 
   if (profile->tls)
     {
-      if (profile->self_signed && (self_signed = make_self_signed (error)) == NULL)
+      if (!ic_credentials_init (&credentials, profile, config->password, error))
         return INVALID_SOCKET;
-      make_credentials (config, self_signed, &credentials);
       options |= INET_OPTION_SECURE;
     }
   server = InetServerStart (profile->host, profile->port, profile->backlog, profile->max_clients,
                             profile->timeout, profile->priority, options, proc, param,
-                            profile->tls ? &credentials : NULL);
+                            profile->tls ? &credentials.creds : NULL);
   code = InetGetLastError ();
   if (server != INVALID_SOCKET && profile->tls && certificate != NULL)
     {
       memset (certificate, 0, sizeof *certificate);
       certificate->dwSize = sizeof *certificate;
-      if (!InetDescribeCertificate (&credentials, NULL, certificate))
+      if (!InetDescribeCertificate (&credentials.creds, NULL, certificate))
         certificate->dwSize = 0;
     }
   /* the server has read it: nothing of it stays on disk */
-  if (self_signed != NULL)
-    remove_self_signed (self_signed);
+  ic_credentials_clear (&credentials);
   if (server == INVALID_SOCKET)
     {
       set_start_error (error, profile, code);

@@ -13,6 +13,8 @@
 
 #include "ic-engine-error.h"
 
+#include <ic-credentials.h>
+
 /* ------------------------------------------------------------ report */
 
 static void
@@ -167,22 +169,19 @@ profile_password (const IcProfile      *profile,
                   IcCertificateReport  *report)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  char *text;
 
   if (profile->password != NULL)
     return g_strdup (profile->password);
   if (!is_set (profile->password_file))
     return NULL;
-  if (!g_file_get_contents (profile->password_file, &text, NULL, &error))
-    {
-      add_problem (report, IC_CERT_PROBLEM_PASSWORD_FILE, IC_CERT_SEVERITY_ERROR, error->message,
-                   g_strdup (_("The password file cannot be read.")),
-                   g_strdup (_("Choose another password file, or type the password.")));
-      return NULL;
-    }
   /* one line, as the server reads it */
-  text[strcspn (text, "\r\n")] = '\0';
-  return g_steal_pointer (&text);
+  text = ic_read_password_file (profile->password_file, &error);
+  if (text == NULL)
+    add_problem (report, IC_CERT_PROBLEM_PASSWORD_FILE, IC_CERT_SEVERITY_ERROR, error->message,
+                 g_strdup (_("The password file cannot be read.")),
+                 g_strdup (_("Choose another password file, or type the password.")));
+  return text;
 }
 
 static void

@@ -478,9 +478,13 @@ ic_server_list_start_autostart (IcServerList *self)
     {
       g_autoptr(IcServer) server = g_list_model_get_item (model, i);
 
-      /* a failure is in the server's error property and the log */
-      if (ic_server_get_profile (server)->autostart && ic_server_start (server, NULL))
-        started++;
+      /* off the main thread (it reads files); a failure is in the
+       * server's error property and the log */
+      if (ic_server_get_profile (server)->autostart)
+        {
+          ic_server_start_async (server, NULL, NULL, NULL);
+          started++;
+        }
     }
   return started;
 }

@@ -67,7 +67,8 @@ IcServer     *ic_server_list_lookup     (IcServerList  *self,
  * (for "duplicate"). */
 char         *ic_server_list_make_unique_name (IcServerList *self,
                                                const char   *base);
-/* Starts the servers whose profile has autostart; returns how many started.
+/* Starts the servers whose profile has autostart (ic_server_start_async:
+ * they are STARTING when it returns); returns how many it starts.
  * Failures go to the log and to the servers' error property. */
 guint         ic_server_list_start_autostart (IcServerList *self);
 /* Stops every running server (blocking, in order). */

@@ -16,6 +16,7 @@
 #include "ic-bridge.h"
 #include "ic-model-private.h"
 #include "ic-server-link-private.h"
+#include "ic-server-start-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -27,8 +28,10 @@
 typedef struct
 {
   guint64 serial;                /* tells runs apart (async completions) */
-  SOCKET handle;
-  IcLink *link;                  /* (owned) freed at the end of the run */
+  IcStartJob *start;             /* (owned) (nullable) the start, until its outcome is
+                                  * taken (take_start); handle and link come from it */
+  SOCKET handle;                 /* INVALID_SOCKET while starting */
+  IcLink *link;                  /* (owned) (nullable) freed at the end of the run */
   IcBridge *bridge;              /* (owned) */
   GSource *sampler;              /* (owned) */
   guint ticks;
@@ -208,13 +211,55 @@ set_status (IcServer       *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The outcome of the run's start, once it is there: waits for the job if it
+ * still runs in its worker (bounded: until InetServerStart returns). A
+ * failed start is the run's failure. */
+static void
+take_start (IcServer *self)
+{
+  IcRun *run = self->run;
+  g_autoptr(IcStartJob) job = NULL;
+
+  if (run == NULL || run->start == NULL)
+    return;
+  job = g_steal_pointer (&run->start);
+  ic__start_job_wait (job);
+  run->handle = ic__start_job_get_handle (job);
+  run->link = ic__start_job_steal_link (job);
+  if (run->handle == INVALID_SOCKET)
+    {
+      const GError *failure = ic__start_job_get_error (job);
+
+      run->failed = TRUE;
+      g_free (run->failure);
+      run->failure = g_strdup (failure->message);
+      ic__server_log (self, IC_EVENT_ERROR, 0, _("Start failed: %s"), failure->message);
+    }
+}
+
+/* A run whose engine server is there and not being stopped. */
+static gboolean
+run_live (IcServer *self)
+{
+  return self->run != NULL && !self->run->stopping && self->run->handle != INVALID_SOCKET;
+}
+
+/* The run's service: its link's, or the start job's while it runs (made
+ * before InetServerStart, so before any event of the server). */
+static IcService *
+run_service (IcRun *run)
+{
+  return run->link != NULL ? ic__link_get_service (run->link)
+                           : ic__start_job_get_service (run->start);
+}
+
 /* The engine's view, while a run is not being torn down. */
 static void
 sync_status (IcServer *self)
 {
   INT status;
 
-  if (self->run == NULL || self->run->stopping)
+  if (!run_live (self))
     return;
   status = InetGetServerStatus (self->run->handle);
   if (status == INET_ERROR)
@@ -255,7 +300,7 @@ update_address (IcServer *self)
   g_autofree char *address = NULL;
   guint port = self->profile->port;
 
-  if (self->run != NULL)
+  if (self->run != NULL && self->run->handle != INVALID_SOCKET)
     {
       char local[128];
       UINT local_port = 0;
@@ -481,7 +526,7 @@ apply_batch (IcBridge  *bridge,
       switch (event->kind)
         {
         case IC_EVENT_CONNECT:
-          client = ic__client_new (self, event, ic__link_get_service (run->link), linger_blocks (self));
+          client = ic__client_new (self, event, run_service (run), linger_blocks (self));
           g_hash_table_replace (self->clients_by_id, GUINT_TO_POINTER (event->client_id),
                                 client);
           g_ptr_array_add (added, g_object_ref (client));
@@ -550,7 +595,9 @@ apply_batch (IcBridge  *bridge,
   if (engine_stopped && !run->stopping)
     {
       run->stopping = TRUE;
-      InetServerStop (run->handle);
+      take_start (self);
+      if (run->handle != INVALID_SOCKET)
+        InetServerStop (run->handle);
       finish_run (self);
     }
 }
@@ -570,7 +617,7 @@ sample_run (IcServer *self)
   GListModel *model = G_LIST_MODEL (self->clients);
   guint n;
 
-  if (run == NULL)
+  if (run == NULL || run->handle == INVALID_SOCKET)
     return;
   run->ticks++;
   second = run->ticks % IC_SAMPLES_PER_SECOND == 0;
@@ -659,12 +706,14 @@ finish_run (IcServer *self)
 
   g_assert (run != NULL);
   run->stopping = TRUE;
+  take_start (self);
 
-  /* the engine is done (InetServerStop returned): apply what is queued,
-   * then nothing of this run runs again */
+  /* the engine is done (InetServerStop returned, or the start failed):
+   * apply what is queued, then nothing of this run runs again */
   ic_bridge_flush (run->bridge);
   ic_bridge_close (run->bridge);
-  g_source_destroy (run->sampler);
+  if (run->sampler != NULL)
+    g_source_destroy (run->sampler);
   g_clear_pointer (&run->sampler, g_source_unref);
 
   self->run = NULL;
@@ -683,7 +732,7 @@ finish_run (IcServer *self)
       notify (self, PROP_START_TIME);
     }
   ic_bridge_unref (run->bridge);
-  ic__link_free (run->link);
+  g_clear_pointer (&run->link, ic__link_free);
   g_free (run);
 
   if (failed)
@@ -900,7 +949,8 @@ ic_server_set_property (GObject      *object,
       break;
     case PROP_CAPTURE_TRAFFIC:
       self->capture = g_value_get_boolean (value);
-      if (self->run != NULL)
+      /* (a starting run takes it when its start is applied) */
+      if (self->run != NULL && self->run->link != NULL)
         ic__link_set_capture (self->run->link, self->capture);
       notify (self, PROP_CAPTURE_TRAFFIC);
       break;
@@ -1243,120 +1293,10 @@ static gboolean
 not_running (IcServer  *self,
              GError   **error)
 {
-  if (self->run != NULL && !self->run->stopping)
+  if (run_live (self))
     return FALSE;
   g_set_error_literal (error, IC_ENGINE_ERROR, INET_ERROR_SERVER_STOPPED,
                        _("The server is not running"));
-  return TRUE;
-}
-
-static char *
-read_password_file (const char  *path,
-                    GError     **error)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_file_get_contents (path, &text, NULL, error))
-    return NULL;
-  /* one line: the newline an editor adds is not part of the password */
-  text[strcspn (text, "\r\n")] = '\0';
-  return g_steal_pointer (&text);
-}
-
-/* A throwaway certificate and key (ECDSA P-256; localhost, 127.0.0.1, ::1
- * and the listen address) in one PEM file of a new private directory; the
- * engine reads it at InetServerStart, then it is removed. */
-static char *
-make_self_signed (const IcProfile  *profile,
-                  GError          **error)
-{
-  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
-  g_autofree char *dir = g_dir_make_tmp ("inet-console-XXXXXX", error);
-  g_autofree char *path = NULL;
-  const char *host = profile->host;
-
-  if (dir == NULL)
-    return NULL;
-  path = g_build_filename (dir, "self-signed.pem", NULL);
-  params.dwKeyType = INET_CERT_KEY_ECDSA_P256;
-  params.dwValidDays = 30;
-  params.lpszCommonName = "localhost";
-  /* a specific listen address is a name clients will use too */
-  if (host != NULL && *host != '\0' && g_strcmp0 (host, "0.0.0.0") != 0
-      && g_strcmp0 (host, "::") != 0 && g_strcmp0 (host, "::0") != 0)
-    params.lpszAltNames = host;
-  params.lpszCertFile = path;
-  if (!InetCreateSelfSignedCertificate (&params))
-    {
-      ic_engine_set_error (error, _("Cannot make a self-signed certificate"));
-      g_rmdir (dir);
-      return NULL;
-    }
-  return g_steal_pointer (&path);
-}
-
-static void
-remove_self_signed (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_unlink (path);
-  g_rmdir (dir);
-}
-
-/* Fills creds from the profile; strings point into the profile, *password
- * and *self_signed (owned by the caller; remove the latter after start). */
-static gboolean
-make_credentials (const IcProfile      *profile,
-                  SECURITYCREDENTIALS  *creds,
-                  char                **password,
-                  char                **self_signed,
-                  GError              **error)
-{
-  gboolean has_p12 = profile->pkcs12_file != NULL && *profile->pkcs12_file != '\0';
-  gboolean has_pem = profile->cert_file != NULL && *profile->cert_file != '\0';
-
-  memset (creds, 0, sizeof *creds);
-  creds->dwSize = sizeof *creds;
-  if (profile->self_signed)
-    {
-      *self_signed = make_self_signed (profile, error);
-      if (*self_signed == NULL)
-        return FALSE;
-      creds->lpszCertStore = *self_signed;
-    }
-  else if (!has_p12 && !has_pem)
-    {
-      g_set_error_literal (error, IC_ENGINE_ERROR, INET_ERROR_CERT_NOT_FOUND,
-                           _("TLS needs a certificate file, a PKCS#12 file or a "
-                             "self-signed certificate"));
-      return FALSE;
-    }
-  else
-    {
-      creds->lpszCertStore = has_p12 ? profile->pkcs12_file : profile->cert_file;
-      if (!has_p12 && profile->key_file != NULL && *profile->key_file != '\0')
-        creds->lpszKeyFile = profile->key_file;
-      if (profile->password != NULL)
-        *password = g_strdup (profile->password);
-      else if (profile->password_file != NULL && *profile->password_file != '\0')
-        {
-          *password = read_password_file (profile->password_file, error);
-          if (*password == NULL)
-            return FALSE;
-        }
-      creds->lpszPassword = *password;
-    }
-  creds->dwProtocol = profile->min_tls;
-  if (profile->client_cert == IC_CLIENT_CERT_REQUEST)
-    creds->dwOptions |= INET_CREDENTIAL_REQUEST_CLIENT_CERT;
-  else if (profile->client_cert == IC_CLIENT_CERT_REQUIRE)
-    creds->dwOptions |= INET_CREDENTIAL_REQUIRE_CLIENT_CERT;
-  if (profile->ca_file != NULL && *profile->ca_file != '\0')
-    creds->lpszCAFile = profile->ca_file;
-  /* clients that offer ALPN (curl, browsers) are told it is HTTP/1.1 */
-  if (profile->service == IC_SERVICE_HTTP)
-    creds->lpszAlpn = "http/1.1";
   return TRUE;
 }
 
@@ -1369,27 +1309,31 @@ fail_start (IcServer *self,
   ic__server_log (self, IC_EVENT_ERROR, 0, _("Start failed: %s"), error->message);
 }
 
-gboolean
-ic_server_start (IcServer  *self,
-                 GError   **error)
+static GTask *
+task_on_context (IcServer            *self,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
 {
-  const IcProfile *profile;
-  g_autoptr(IcService) service = NULL;
+  GTask *task;
+
+  /* completions run where the server lives */
+  g_main_context_push_thread_default (self->context);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_main_context_pop_thread_default (self->context);
+  return task;
+}
+
+/* Main context: what can fail without a file (the profile), then the
+ * run, on its way: status STARTING, the bridge up (events of the new server
+ * may arrive before its start returns), the counters of the last run gone.
+ * The engine part is the returned job's. */
+static IcStartJob *
+begin_start (IcServer  *self,
+             GError   **error)
+{
   g_autoptr(GError) local = NULL;
-  g_autofree char *password = NULL;
-  g_autofree char *self_signed = NULL;
-  SECURITYCREDENTIALS creds;
   IcRun *run;
-  DWORD warning;
-  UINT options;
-  char text[512];
-
-  g_return_val_if_fail (IC_IS_SERVER (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (self->run != NULL)
-    return TRUE;
-  profile = self->profile;
 
   g_object_freeze_notify (G_OBJECT (self));
   set_string (self, &self->error, NULL, PROP_ERROR);
@@ -1397,68 +1341,21 @@ ic_server_start (IcServer  *self,
   set_status (self, IC_SERVER_STARTING);
   g_object_thaw_notify (G_OBJECT (self));
 
-  if (!ic_profile_validate (profile, &local)
-      || (service = ic_service_new (profile, &local)) == NULL
-      || (profile->tls && !make_credentials (profile, &creds, &password, &self_signed, &local)))
+  if (!ic_profile_validate (self->profile, &local))
     {
       fail_start (self, local);
       g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
+      return NULL;
     }
 
   run = g_new0 (IcRun, 1);
   run->serial = ++self->run_serial;
+  run->handle = INVALID_SOCKET;
   run->bridge = ic_bridge_new (self->context, apply_batch, self, NULL);
-  run->link = ic__link_new (run->bridge, service, profile->tls, self->capture);
-
-  options = profile->options | (profile->tls ? INET_OPTION_SECURE : 0);
-  run->handle = InetServerStart (profile->host, profile->port, profile->backlog,
-                                 profile->max_clients, profile->timeout, profile->priority,
-                                 options, ic__link_event_cb, (DWORD_PTR) run->link,
-                                 profile->tls ? &creds : NULL);
-  if (run->handle == INVALID_SOCKET)
-    ic_engine_set_error (&local, NULL);
-  /* the engine has read it (TLS contexts are made once, at start) */
-  if (self_signed != NULL)
-    remove_self_signed (self_signed);
-  if (run->handle == INVALID_SOCKET)
-    {
-      g_autofree char *where = profile_address (profile);
-
-      g_prefix_error (&local, _("Cannot serve on %s: "), where);
-      /* no engine thread ran: nothing can call back */
-      ic_bridge_close (run->bridge);
-      ic_bridge_unref (run->bridge);
-      ic__link_free (run->link);
-      g_free (run);
-      fail_start (self, local);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+  run->start = ic__start_job_new (self->profile, run->bridge, self->capture);
   self->run = run;
 
   g_object_freeze_notify (G_OBJECT (self));
-  warning = InetGetServerWarning (run->handle, text, sizeof text);
-  if (warning != 0)
-    {
-      set_string (self, &self->warning, text, PROP_WARNING);
-      ic__server_log (self, IC_EVENT_WARNING, 0, "%s", text);
-    }
-  if (InetGetLastError () == INET_ERROR_PRIORITY_DEGRADED)
-    ic__server_log (self, IC_EVENT_WARNING, 0,
-                    _("The server priority needs the CAP_SYS_NICE capability; normal is used"));
-  /* the limits InetServerStart does not take */
-  if ((profile->max_per_address != 0 || profile->accept_interval != 0)
-      && !InetServerThrottle (run->handle, (UINT) -1, profile->max_per_address,
-                              profile->accept_interval))
-    ic__server_log (self, IC_EVENT_WARNING, 0, _("Cannot set the connection limits"));
-  if (profile->rate_limit != 0
-      && !InetSetServerBandwidth (run->handle, profile->rate_limit, profile->rate_limit,
-                                  INET_BANDWIDTH_UNCHANGED, INET_BANDWIDTH_UNCHANGED))
-    ic__server_log (self, IC_EVENT_WARNING, 0, _("Cannot set the bandwidth limit"));
-  if (profile->linger >= 0 && !InetSetLinger (run->handle, TRUE, (UINT) profile->linger))
-    ic__server_log (self, IC_EVENT_WARNING, 0, _("Cannot set the linger time"));
-
   set_uint (self, &self->peak_clients, 0, PROP_PEAK_CLIENTS);
   set_uint64 (self, &self->accepted, 0, PROP_ACCEPTED);
   set_uint64 (self, &self->rejected, 0, PROP_REJECTED);
@@ -1467,6 +1364,77 @@ ic_server_start (IcServer  *self,
   set_uint64 (self, &self->bytes_in, 0, PROP_BYTES_IN);
   set_uint64 (self, &self->bytes_out, 0, PROP_BYTES_OUT);
   ic_stats_history_clear (self->history);
+  g_object_thaw_notify (G_OBJECT (self));
+  return ic__start_job_ref (run->start);
+}
+
+/* The limits InetServerStart does not take, and those changed while it ran
+ * (the setters only stored them in the profile then). */
+static void
+apply_limits (IcServer        *self,
+              const IcProfile *started)
+{
+  const IcProfile *profile = self->profile;
+  SOCKET handle = self->run->handle;
+
+  if ((profile->max_per_address != 0 || profile->accept_interval != 0
+       || profile->max_clients != started->max_clients)
+      && !InetServerThrottle (handle, profile->max_clients, profile->max_per_address,
+                              profile->accept_interval))
+    ic__server_log (self, IC_EVENT_WARNING, 0, _("Cannot set the connection limits"));
+  if (profile->rate_limit != 0
+      && !InetSetServerBandwidth (handle, profile->rate_limit, profile->rate_limit,
+                                  INET_BANDWIDTH_UNCHANGED, INET_BANDWIDTH_UNCHANGED))
+    ic__server_log (self, IC_EVENT_WARNING, 0, _("Cannot set the bandwidth limit"));
+  if (profile->linger >= 0 && !InetSetLinger (handle, TRUE, (UINT) profile->linger))
+    ic__server_log (self, IC_EVENT_WARNING, 0, _("Cannot set the linger time"));
+  if (profile->priority != started->priority)
+    {
+      g_autoptr(GError) error = NULL;
+      guint priority = profile->priority;
+
+      /* the setter applies it only when it differs from the stored one */
+      self->profile->priority = started->priority;
+      if (!ic_server_set_priority (self, priority, &error))
+        ic__server_log (self, IC_EVENT_WARNING, 0, "%s", error->message);
+    }
+}
+
+/* Main context, once the job has run: the run listens, or it ends here
+ * (status FAILED, the error property and the log say why). */
+static gboolean
+end_start (IcServer    *self,
+           IcStartJob  *job,
+           GError     **error)
+{
+  IcRun *run = self->run;
+  DWORD warning;
+  char text[512];
+
+  g_assert (run != NULL && run->start == job);
+
+  take_start (self);
+  if (run->handle == INVALID_SOCKET)
+    {
+      /* no engine thread ran: nothing of this run can call back */
+      g_propagate_error (error, g_error_copy (ic__start_job_get_error (job)));
+      finish_run (self);
+      return FALSE;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  /* capture-traffic may have changed while the job ran */
+  ic__link_set_capture (run->link, self->capture);
+  warning = InetGetServerWarning (run->handle, text, sizeof text);
+  if (warning != 0)
+    {
+      set_string (self, &self->warning, text, PROP_WARNING);
+      ic__server_log (self, IC_EVENT_WARNING, 0, "%s", text);
+    }
+  if (ic__start_job_get_priority_degraded (job))
+    ic__server_log (self, IC_EVENT_WARNING, 0,
+                    _("The server priority needs the CAP_SYS_NICE capability; normal is used"));
+  apply_limits (self, ic__start_job_get_profile (job));
   update_address (self);
   set_status (self, IC_SERVER_LISTENING);
   sync_status (self);
@@ -1482,6 +1450,106 @@ ic_server_start (IcServer  *self,
   return TRUE;
 }
 
+gboolean
+ic_server_start (IcServer  *self,
+                 GError   **error)
+{
+  g_autoptr(IcStartJob) job = NULL;
+
+  g_return_val_if_fail (IC_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->run != NULL)
+    return TRUE;
+  job = begin_start (self, error);
+  if (job == NULL)
+    return FALSE;
+  ic__start_job_run (job);
+  return end_start (self, job, error);
+}
+
+static void
+start_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ic__start_job_run (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+start_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  IcServer *self = IC_SERVER (object);
+  g_autoptr(GTask) outer = user_data;
+  IcStartJob *job = g_task_get_task_data (G_TASK (result));
+  const GError *failure;
+  GError *error = NULL;
+
+  if (self->run != NULL && self->run->start == job && !self->run->stopping)
+    {
+      if (end_start (self, job, &error))
+        g_task_return_boolean (outer, TRUE);
+      else
+        g_task_return_error (outer, error);
+      return;
+    }
+  /* a stop came first (and ended the run, or will) */
+  failure = ic__start_job_get_error (job);
+  if (failure != NULL)
+    g_task_return_error (outer, g_error_copy (failure));
+  else
+    g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _("The server was stopped while it started"));
+}
+
+void
+ic_server_start_async (IcServer            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *outer;
+  g_autoptr(GTask) inner = NULL;
+  GError *error = NULL;
+  IcStartJob *job;
+
+  g_return_if_fail (IC_IS_SERVER (self));
+
+  outer = task_on_context (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, ic_server_start_async);
+  if (self->run != NULL)
+    {
+      /* running, or on its way */
+      g_task_return_boolean (outer, TRUE);
+      g_object_unref (outer);
+      return;
+    }
+  job = begin_start (self, &error);
+  if (job == NULL)
+    {
+      g_task_return_error (outer, error);
+      g_object_unref (outer);
+      return;
+    }
+  inner = task_on_context (self, NULL, start_done, outer);
+  g_task_set_task_data (inner, job, (GDestroyNotify) ic__start_job_unref);
+  g_task_run_in_thread (inner, start_thread);
+}
+
+gboolean
+ic_server_start_finish (IcServer      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 ic_server_stop (IcServer *self)
 {
@@ -1494,19 +1562,30 @@ ic_server_stop (IcServer *self)
     return;
   run->stopping = TRUE;
   set_status (self, IC_SERVER_STOPPING);
+  /* a start still in its worker: its outcome first */
+  take_start (self);
   /* waits for every session's DISCONNECT and the STOP (queued on the
    * bridge meanwhile); also when an async stop already asked */
-  InetServerStop (run->handle);
+  if (run->handle != INVALID_SOCKET)
+    InetServerStop (run->handle);
   finish_run (self);
 }
 
 typedef struct
 {
   SOCKET handle;
+  IcStartJob *start;             /* (owned) (nullable) a start still running */
   guint64 serial;
   gboolean ok;
   DWORD code;
 } EngineJob;
+
+static void
+engine_job_free (EngineJob *job)
+{
+  g_clear_pointer (&job->start, ic__start_job_unref);
+  g_free (job);
+}
 
 static void
 stop_thread (GTask        *task,
@@ -1515,8 +1594,16 @@ stop_thread (GTask        *task,
              GCancellable *cancellable)
 {
   EngineJob *job = task_data;
+  SOCKET handle = job->handle;
 
-  InetServerStop (job->handle);
+  if (job->start != NULL)
+    {
+      /* stopped while it started: the server it started, if any */
+      ic__start_job_wait (job->start);
+      handle = ic__start_job_get_handle (job->start);
+    }
+  if (handle != INVALID_SOCKET)
+    InetServerStop (handle);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1535,21 +1622,6 @@ stop_done (GObject      *object,
   g_task_return_boolean (outer, TRUE);
 }
 
-static GTask *
-task_on_context (IcServer            *self,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
-{
-  GTask *task;
-
-  /* completions run where the server lives */
-  g_main_context_push_thread_default (self->context);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_main_context_pop_thread_default (self->context);
-  return task;
-}
-
 static void
 run_engine_job (IcServer        *self,
                 GTask           *outer,
@@ -1560,8 +1632,9 @@ run_engine_job (IcServer        *self,
   EngineJob *job = g_new0 (EngineJob, 1);
 
   job->handle = self->run->handle;
+  job->start = self->run->start != NULL ? ic__start_job_ref (self->run->start) : NULL;
   job->serial = self->run->serial;
-  g_task_set_task_data (inner, job, g_free);
+  g_task_set_task_data (inner, job, (GDestroyNotify) engine_job_free);
   g_task_run_in_thread (inner, func);
 }
 
@@ -1761,7 +1834,7 @@ ic_server_throttle (IcServer  *self,
 
   g_return_val_if_fail (IC_IS_SERVER (self), FALSE);
 
-  if (self->run != NULL && !self->run->stopping
+  if (run_live (self)
       && !InetServerThrottle (self->run->handle, max_clients, max_per_address, accept_interval))
     {
       ic_engine_set_error (error, _("Cannot change the connection limits"));
@@ -1802,7 +1875,7 @@ ic_server_set_priority (IcServer  *self,
       ic_engine_set_error_code (error, WSAEINVAL, _("Cannot change the server's priority"));
       return FALSE;
     }
-  if (self->run != NULL && !self->run->stopping)
+  if (run_live (self))
     {
       INT now;
 
@@ -1839,7 +1912,7 @@ ic_server_set_bandwidth (IcServer  *self,
       ic_engine_set_error_code (error, WSAEINVAL, _("Cannot change the bandwidth limit"));
       return FALSE;
     }
-  if (self->run != NULL && !self->run->stopping
+  if (run_live (self)
       && !InetSetServerBandwidth (self->run->handle, rate_limit, rate_limit,
                                   INET_BANDWIDTH_UNCHANGED, INET_BANDWIDTH_UNCHANGED))
     {
@@ -1881,7 +1954,7 @@ ic__server_get_engine_callbacks (IcServer *self)
 {
   g_return_val_if_fail (IC_IS_SERVER (self), 0);
 
-  if (self->run == NULL)
+  if (self->run == NULL || self->run->link == NULL)
     return 0;
   return ic__link_get_callbacks (self->run->link);
 }

@@ -107,10 +107,27 @@ IcClient        *ic_server_lookup_client (IcServer       *self,
 SOCKET           ic_server_get_handle   (IcServer        *self);
 
 /* Validate the profile, make the service, InetServerStart, apply limits.
- * FALSE + error (IC_PROFILE_ERROR, IC_ENGINE_ERROR, the service's) with
- * status FAILED and the error property set. */
+ * FALSE + error (IC_PROFILE_ERROR, IC_ENGINE_ERROR, the service's,
+ * G_FILE_ERROR for a password file) with status FAILED and the error
+ * property set. TRUE at once when already running or starting.
+ * This reads files (TLS certificate, key, CA and password files, an HTTP
+ * body file) in the calling thread: the console uses the async form. */
 gboolean ic_server_start        (IcServer   *self,
                                  GError    **error);
+/* The same, with the part that reads files and InetServerStart in a worker
+ * thread. Status STARTING meanwhile (events of the new server may already
+ * arrive: clients appear); limits and priority set meanwhile are applied
+ * when the start is. The callback runs on the server's context. A stop
+ * meanwhile (sync or async) stops what the start made; the start then
+ * finishes with its own error or G_IO_ERROR_CANCELLED. The cancellable
+ * only gives up waiting for the result (the server starts anyway). */
+void     ic_server_start_async  (IcServer            *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+gboolean ic_server_start_finish (IcServer      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error);
 /* Blocks until every session ended (see the header comment). No-op when
  * not running. */
 void     ic_server_stop         (IcServer   *self);

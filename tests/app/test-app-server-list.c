@@ -215,7 +215,10 @@ test_autostart (Fixture       *f,
   g_assert_true (ic_profile_save (no, f->dir, &error));
   g_assert_true (ic_server_list_load (f->list, NULL, &error));
   g_assert_cmpuint (ic_server_list_start_autostart (f->list), ==, 1);
+  /* started off the main thread: on its way at once, then listening */
   g_assert_true (ic_server_get_running (ic_server_list_lookup (f->list, "auto")));
+  IC_TEST_SPIN_UNTIL (f->context, ic_server_get_status (ic_server_list_lookup (f->list, "auto"))
+                                  == IC_SERVER_LISTENING);
   g_assert_false (ic_server_get_running (ic_server_list_lookup (f->list, "manual")));
   ic_server_list_stop_all (f->list);
   g_assert_false (ic_server_get_running (ic_server_list_lookup (f->list, "auto")));
