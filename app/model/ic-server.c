@@ -670,13 +670,15 @@ sample_run (IcServer *self)
   if (bridge_stats.dropped > run->dropped_seen)
     {
       guint64 lost = bridge_stats.dropped - run->dropped_seen;
+      /* the number formatted first: xgettext cannot read G_GUINT64_FORMAT */
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, lost);
 
       run->dropped_seen = bridge_stats.dropped;
       ic_event_log_add_dropped (self->log, lost);
       ic__server_log (self, IC_EVENT_WARNING, 0,
-                      g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " event dropped under load",
-                                   "%" G_GUINT64_FORMAT " events dropped under load", lost),
-                      lost);
+                      g_dngettext (GETTEXT_PACKAGE, "%s event dropped under load",
+                                   "%s events dropped under load", lost),
+                      count);
     }
 }
 
