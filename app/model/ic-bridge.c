@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "ic-bridge.h"
+#include "ic-ring-private.h"
 
 #include <pthread.h>
 
@@ -26,10 +27,7 @@ struct _IcBridge
   GDestroyNotify notify;
 
   pthread_mutex_t mutex;           /* pthread: visible to ThreadSanitizer */
-  IcEvent **ring;                 /* (owned) (lock: mutex) the queue: a ring of capacity */
-  guint capacity;                 /* (lock: mutex) */
-  guint head;                     /* (lock: mutex) oldest */
-  guint length;                   /* (lock: mutex) */
+  IcRing queue;                   /* (lock: mutex) of IcEvent * (owned), grows */
   GSource *source;                /* (owned) (nullable) (lock: mutex) the pending one */
   gboolean closed;                /* (lock: mutex) */
   guint queue_limit;              /* (lock: mutex) */
@@ -61,43 +59,26 @@ static void
 ring_push_locked (IcBridge *bridge,
                   IcEvent  *event)
 {
-  if (bridge->length == bridge->capacity)
-    {
-      guint capacity = MAX (MIN_RING, bridge->capacity * 2);
-      IcEvent **ring = g_new (IcEvent *, capacity);
-
-      for (guint i = 0; i < bridge->length; i++)
-        ring[i] = bridge->ring[(bridge->head + i) % bridge->capacity];
-      g_free (bridge->ring);
-      bridge->ring = ring;
-      bridge->capacity = capacity;
-      bridge->head = 0;
-    }
-  bridge->ring[(bridge->head + bridge->length) % bridge->capacity] = event;
-  bridge->length++;
+  if (ic__ring_is_full (&bridge->queue))
+    ic__ring_set_capacity (&bridge->queue, MAX (MIN_RING, bridge->queue.capacity * 2));
+  *(IcEvent **) ic__ring_push (&bridge->queue) = event;
 }
 
 static IcEvent *
 ring_pop_locked (IcBridge *bridge)
 {
-  IcEvent *event = bridge->ring[bridge->head];
+  IcEvent *event = *(IcEvent **) ic__ring_pop (&bridge->queue);
 
-  bridge->head = (bridge->head + 1) % bridge->capacity;
-  bridge->length--;
-  if (bridge->length == 0 && bridge->capacity > KEEP_RING)
-    {
-      /* after a burst: give the memory back */
-      g_clear_pointer (&bridge->ring, g_free);
-      bridge->capacity = 0;
-      bridge->head = 0;
-    }
+  /* after a burst: give the memory back */
+  if (bridge->queue.length == 0 && bridge->queue.capacity > KEEP_RING)
+    ic__ring_set_capacity (&bridge->queue, 0);
   return event;
 }
 
 static void
 ring_clear_locked (IcBridge *bridge)
 {
-  while (bridge->length > 0)
+  while (bridge->queue.length > 0)
     ic_event_free (ring_pop_locked (bridge));
 }
 
@@ -119,6 +100,7 @@ ic_bridge_new (GMainContext   *context,
   bridge->user_data = user_data;
   bridge->notify = notify;
   pthread_mutex_init (&bridge->mutex, NULL);
+  ic__ring_init (&bridge->queue, sizeof (IcEvent *), 0);
   bridge->queue_limit = IC_BRIDGE_DEFAULT_QUEUE_LIMIT;
   bridge->max_events = IC_BRIDGE_DEFAULT_MAX_EVENTS;
   bridge->budget_usec = IC_BRIDGE_DEFAULT_BUDGET_USEC;
@@ -146,7 +128,7 @@ ic_bridge_unref (IcBridge *bridge)
    * (a pending source holds a reference) */
   g_assert (bridge->source == NULL);
   ring_clear_locked (bridge);
-  g_free (bridge->ring);
+  ic__ring_clear (&bridge->queue);
   if (!bridge->notified && bridge->notify != NULL)
     bridge->notify (bridge->user_data);
   g_main_context_unref (bridge->context);
@@ -207,7 +189,7 @@ take_batch (IcBridge *bridge,
       pthread_mutex_unlock (&bridge->mutex);
       return NULL;
     }
-  n = MIN (max, bridge->length);
+  n = MIN (max, bridge->queue.length);
   batch = g_ptr_array_new_full (n, (GDestroyNotify) ic_event_free);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (batch, ring_pop_locked (bridge));
@@ -252,7 +234,7 @@ dispatch_cb (gpointer data)
   pthread_mutex_lock (&bridge->mutex);
   if (bridge->closed)
     more = FALSE; /* close destroyed the source already */
-  else if (bridge->length > 0)
+  else if (bridge->queue.length > 0)
     more = TRUE;
   else
     {
@@ -274,7 +256,7 @@ ic_bridge_push (IcBridge *bridge,
 
   pthread_mutex_lock (&bridge->mutex);
   if (bridge->closed
-      || (bridge->queue_limit > 0 && bridge->length >= bridge->queue_limit
+      || (bridge->queue_limit > 0 && bridge->queue.length >= bridge->queue_limit
           && ic_event_is_droppable (event)))
     {
       bridge->dropped++;
@@ -284,7 +266,7 @@ ic_bridge_push (IcBridge *bridge,
     }
   ring_push_locked (bridge, event);
   bridge->pushed++;
-  bridge->queued_peak = MAX (bridge->queued_peak, bridge->length);
+  bridge->queued_peak = MAX (bridge->queued_peak, bridge->queue.length);
   if (bridge->source == NULL)
     {
       /* empty -> non-empty: the only moment a source is attached */
@@ -368,7 +350,7 @@ ic_bridge_get_stats (IcBridge      *bridge,
   stats->pushed = bridge->pushed;
   stats->dropped = bridge->dropped;
   stats->arms = bridge->arms;
-  stats->queued = bridge->length;
+  stats->queued = bridge->queue.length;
   stats->queued_peak = bridge->queued_peak;
   stats->delivered = bridge->delivered;
   stats->dispatches = bridge->dispatches;

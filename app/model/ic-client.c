@@ -343,58 +343,6 @@ ic__client_get_handle (IcClient *self)
 }
 
 static void
-set_uint64 (IcClient *self,
-            guint64  *field,
-            guint64   value,
-            int       prop)
-{
-  if (*field != value)
-    {
-      *field = value;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-    }
-}
-
-static void
-set_int64 (IcClient *self,
-           gint64   *field,
-           gint64    value,
-           int       prop)
-{
-  if (*field != value)
-    {
-      *field = value;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-    }
-}
-
-static void
-set_double (IcClient *self,
-            double   *field,
-            double    value,
-            int       prop)
-{
-  if (*field != value)
-    {
-      *field = value;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-    }
-}
-
-static void
-set_uint (IcClient *self,
-          guint    *field,
-          guint     value,
-          int       prop)
-{
-  if (*field != value)
-    {
-      *field = value;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-    }
-}
-
-static void
 set_state (IcClient      *self,
            IcClientState  state)
 {
@@ -424,12 +372,13 @@ ic__client_closed (IcClient      *self,
   GObject *object = G_OBJECT (self);
 
   g_object_freeze_notify (object);
-  set_uint64 (self, &self->bytes_in, MAX (self->bytes_in, disconnect->bytes_in), PROP_BYTES_IN);
-  set_uint64 (self, &self->bytes_out, MAX (self->bytes_out, disconnect->bytes_out),
-              PROP_BYTES_OUT);
-  set_double (self, &self->rate_in, 0, PROP_RATE_IN);
-  set_double (self, &self->rate_out, 0, PROP_RATE_OUT);
-  set_uint (self, &self->close_reason, disconnect->error, PROP_CLOSE_REASON);
+  ic__set_uint64 (self, &self->bytes_in, MAX (self->bytes_in, disconnect->bytes_in),
+                  properties[PROP_BYTES_IN]);
+  ic__set_uint64 (self, &self->bytes_out, MAX (self->bytes_out, disconnect->bytes_out),
+                  properties[PROP_BYTES_OUT]);
+  ic__set_double (self, &self->rate_in, 0, properties[PROP_RATE_IN]);
+  ic__set_double (self, &self->rate_out, 0, properties[PROP_RATE_OUT]);
+  ic__set_uint (self, &self->close_reason, disconnect->error, properties[PROP_CLOSE_REASON]);
   set_state (self, IC_CLIENT_CLOSED);
   g_object_thaw_notify (object);
   ic_transcript_update (self->transcript);
@@ -449,20 +398,21 @@ ic__client_sample (IcClient *self,
     return; /* the session ended: its DISCONNECT is on the way */
 
   g_object_freeze_notify (object);
-  set_uint64 (self, &self->bytes_in, stats.nBytesIn, PROP_BYTES_IN);
-  set_uint64 (self, &self->bytes_out, stats.nBytesOut, PROP_BYTES_OUT);
+  ic__set_uint64 (self, &self->bytes_in, stats.nBytesIn, properties[PROP_BYTES_IN]);
+  ic__set_uint64 (self, &self->bytes_out, stats.nBytesOut, properties[PROP_BYTES_OUT]);
   ic__rate_meter_add (&self->meter, monotonic, stats.nBytesIn, stats.nBytesOut,
                       &rate_in, &rate_out);
-  set_double (self, &self->rate_in, rate_in, PROP_RATE_IN);
-  set_double (self, &self->rate_out, rate_out, PROP_RATE_OUT);
-  set_int64 (self, &self->age, MAX (0, real_time - self->connect_time) / G_USEC_PER_SEC,
-             PROP_AGE);
+  ic__set_double (self, &self->rate_in, rate_in, properties[PROP_RATE_IN]);
+  ic__set_double (self, &self->rate_out, rate_out, properties[PROP_RATE_OUT]);
+  ic__set_int64 (self, &self->age, MAX (0, real_time - self->connect_time) / G_USEC_PER_SEC,
+                 properties[PROP_AGE]);
   if (stats.nLastActivity != 0)
-    set_int64 (self, &self->idle,
-               MAX (0, real_time - (gint64) stats.nLastActivity) / G_USEC_PER_SEC, PROP_IDLE);
+    ic__set_int64 (self, &self->idle,
+                   MAX (0, real_time - (gint64) stats.nLastActivity) / G_USEC_PER_SEC,
+                   properties[PROP_IDLE]);
   else
-    set_int64 (self, &self->idle, self->age, PROP_IDLE);
-  set_uint (self, &self->priority, stats.nPriority, PROP_PRIORITY);
+    ic__set_int64 (self, &self->idle, self->age, properties[PROP_IDLE]);
+  ic__set_uint (self, &self->priority, stats.nPriority, properties[PROP_PRIORITY]);
   set_paused (self, (stats.dwFlags & INET_CLIENT_FLAG_PAUSED) != 0);
   g_object_thaw_notify (object);
 
@@ -646,7 +596,7 @@ ic_client_set_priority (IcClient  *self,
   effective = InetGetClientPriority (self->handle);
   if (effective == (INT) INET_PRIORITY_INVALID)
     effective = (INT) priority;
-  set_uint (self, &self->priority, (guint) effective, PROP_PRIORITY);
+  ic__set_uint (self, &self->priority, (guint) effective, properties[PROP_PRIORITY]);
   if (SERVER (self) != NULL)
     {
       if (code == INET_ERROR_PRIORITY_DEGRADED)

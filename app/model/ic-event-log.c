@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "ic-event-log.h"
+#include "ic-ring-private.h"
 
 #include <string.h>
 
@@ -16,10 +17,7 @@ struct _IcEventLog
 {
   GObject parent_instance;
 
-  IcLogEntry **ring;     /* (owned) capacity slots */
-  guint capacity;
-  guint first;
-  guint n_entries;
+  IcRing ring;           /* of IcLogEntry * (owned) */
   GPtrArray *visible;    /* (owned) (element-type IcLogEntry) the model */
   guint64 dropped;
   guint64 total;
@@ -87,7 +85,7 @@ static IcLogEntry *
 ring_get (IcEventLog *self,
           guint       index)
 {
-  return self->ring[(self->first + index) % self->capacity];
+  return IC_RING_POINTER (&self->ring, index);
 }
 
 static gboolean
@@ -101,12 +99,7 @@ passes (IcEventLog *self,
 static IcLogEntry *
 ring_pop_oldest (IcEventLog *self)
 {
-  IcLogEntry *oldest = self->ring[self->first];
-
-  self->ring[self->first] = NULL;
-  self->first = (self->first + 1) % self->capacity;
-  self->n_entries--;
-  return oldest;
+  return *(IcLogEntry **) ic__ring_pop (&self->ring);
 }
 
 static void
@@ -115,7 +108,7 @@ rebuild_visible (IcEventLog *self)
   guint old = self->visible->len;
 
   g_ptr_array_set_size (self->visible, 0);
-  for (guint i = 0; i < self->n_entries; i++)
+  for (guint i = 0; i < self->ring.length; i++)
     {
       IcLogEntry *entry = ring_get (self, i);
 
@@ -135,7 +128,7 @@ append_entries (IcEventLog  *self,
 {
   g_autoptr(GPtrArray) added = g_ptr_array_new ();  /* borrowed: the ring owns them */
   guint added_start = 0, removed = 0, old_visible = self->visible->len;
-  guint old_entries = self->n_entries;
+  guint old_entries = self->ring.length;
   guint64 old_dropped = self->dropped;
   GObject *object = G_OBJECT (self);
 
@@ -148,7 +141,7 @@ append_entries (IcEventLog  *self,
 
       g_return_if_fail (IC_IS_LOG_ENTRY (entry));
 
-      if (self->n_entries == self->capacity)
+      if (ic__ring_is_full (&self->ring))
         {
           g_autoptr(IcLogEntry) oldest = ring_pop_oldest (self);
 
@@ -163,8 +156,7 @@ append_entries (IcEventLog  *self,
                 added_start++;
             }
         }
-      self->ring[(self->first + self->n_entries) % self->capacity] = g_object_ref (entry);
-      self->n_entries++;
+      *(IcLogEntry **) ic__ring_push (&self->ring) = g_object_ref (entry);
       self->total++;
       if (!self->paused && passes (self, entry))
         g_ptr_array_add (added, entry);
@@ -188,7 +180,7 @@ append_entries (IcEventLog  *self,
       if (removed > 0 || n_added > 0)
         g_object_notify_by_pspec (object, properties[PROP_N_ITEMS]);
     }
-  if (old_entries != self->n_entries)
+  if (old_entries != self->ring.length)
     g_object_notify_by_pspec (object, properties[PROP_N_ENTRIES]);
   if (old_dropped != self->dropped)
     g_object_notify_by_pspec (object, properties[PROP_DROPPED]);
@@ -203,9 +195,9 @@ ic_event_log_finalize (GObject *object)
 {
   IcEventLog *self = IC_EVENT_LOG (object);
 
-  for (guint i = 0; i < self->n_entries; i++)
+  for (guint i = 0; i < self->ring.length; i++)
     g_object_unref (ring_get (self, i));
-  g_free (self->ring);
+  ic__ring_clear (&self->ring);
   g_ptr_array_unref (self->visible);
   g_free (self->filter_text);
 
@@ -223,10 +215,10 @@ ic_event_log_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CAPACITY:
-      g_value_set_uint (value, self->capacity);
+      g_value_set_uint (value, self->ring.capacity);
       break;
     case PROP_N_ENTRIES:
-      g_value_set_uint (value, self->n_entries);
+      g_value_set_uint (value, self->ring.length);
       break;
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->visible->len);
@@ -307,6 +299,7 @@ ic_event_log_class_init (IcEventLogClass *klass)
 static void
 ic_event_log_init (IcEventLog *self)
 {
+  ic__ring_init (&self->ring, sizeof (IcLogEntry *), 0);
   self->visible = g_ptr_array_new_with_free_func (g_object_unref);
   self->filter_kinds = IC_EVENT_MASK_ALL;
 }
@@ -356,11 +349,9 @@ ic_event_log_clear (IcEventLog *self)
 
   g_return_if_fail (IC_IS_EVENT_LOG (self));
 
-  for (guint i = 0; i < self->n_entries; i++)
+  for (guint i = 0; i < self->ring.length; i++)
     g_object_unref (ring_get (self, i));
-  memset (self->ring, 0, sizeof *self->ring * self->capacity);
-  self->first = 0;
-  self->n_entries = 0;
+  ic__ring_clear (&self->ring);
   old_visible = self->visible->len;
   g_ptr_array_set_size (self->visible, 0);
   if (old_visible > 0)
@@ -376,45 +367,32 @@ ic_event_log_get_capacity (IcEventLog *self)
 {
   g_return_val_if_fail (IC_IS_EVENT_LOG (self), 0);
 
-  return self->capacity;
+  return self->ring.capacity;
 }
 
 void
 ic_event_log_set_capacity (IcEventLog *self,
                            guint       capacity)
 {
-  IcLogEntry **ring;
-  guint n, skip, removed = 0;
+  guint skip, removed = 0;
 
   g_return_if_fail (IC_IS_EVENT_LOG (self));
 
   capacity = MAX (capacity, 1);
-  if (capacity == self->capacity)
+  if (capacity == self->ring.capacity)
     return;
 
   /* keep the newest entries that fit */
-  n = MIN (self->n_entries, capacity);
-  skip = self->n_entries - n;
-  ring = g_new0 (IcLogEntry *, capacity);
-  for (guint i = 0; i < self->n_entries; i++)
+  skip = self->ring.length - MIN (self->ring.length, capacity);
+  for (guint i = 0; i < skip; i++)
     {
-      IcLogEntry *entry = ring_get (self, i);
+      g_autoptr(IcLogEntry) entry = ring_pop_oldest (self);
 
-      if (i < skip)
-        {
-          if (!self->paused && removed < self->visible->len
-              && g_ptr_array_index (self->visible, removed) == entry)
-            removed++;
-          g_object_unref (entry);
-        }
-      else
-        ring[i - skip] = entry;
+      if (!self->paused && removed < self->visible->len
+          && g_ptr_array_index (self->visible, removed) == entry)
+        removed++;
     }
-  g_free (self->ring);
-  self->ring = ring;
-  self->capacity = capacity;
-  self->first = 0;
-  self->n_entries = n;
+  ic__ring_set_capacity (&self->ring, capacity);
   self->dropped += skip;
 
   if (removed > 0)
@@ -436,7 +414,7 @@ ic_event_log_get_n_entries (IcEventLog *self)
 {
   g_return_val_if_fail (IC_IS_EVENT_LOG (self), 0);
 
-  return self->n_entries;
+  return self->ring.length;
 }
 
 guint64
@@ -534,7 +512,7 @@ ic_event_log_to_json_lines (IcEventLog *self,
 
   g_return_val_if_fail (IC_IS_EVENT_LOG (self), NULL);
 
-  n = filtered ? self->visible->len : self->n_entries;
+  n = filtered ? self->visible->len : self->ring.length;
   for (guint i = 0; i < n; i++)
     {
       IcLogEntry *entry = filtered ? g_ptr_array_index (self->visible, i) : ring_get (self, i);

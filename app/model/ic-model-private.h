@@ -35,6 +35,28 @@ void        ic__rate_meter_add      (IcRateMeter *meter,
                                      double      *rate_in,
                                      double      *rate_out);
 
+/* Store value in *field; notify pspec on object only when it changed. */
+void        ic__set_uint            (gpointer     object,
+                                     guint       *field,
+                                     guint        value,
+                                     GParamSpec  *pspec);
+void        ic__set_uint64          (gpointer     object,
+                                     guint64     *field,
+                                     guint64      value,
+                                     GParamSpec  *pspec);
+void        ic__set_int64           (gpointer     object,
+                                     gint64      *field,
+                                     gint64       value,
+                                     GParamSpec  *pspec);
+void        ic__set_double          (gpointer     object,
+                                     double      *field,
+                                     double       value,
+                                     GParamSpec  *pspec);
+void        ic__set_string          (gpointer     object,
+                                     char       **field,
+                                     const char  *value,
+                                     GParamSpec  *pspec);
+
 char       *ic__format_peer         (const char *address,
                                      guint       port);
 const char *ic__close_reason_word   (guint       reason);

@@ -36,10 +36,12 @@ void             ic__start_job_run       (IcStartJob      *job);
  * when InetServerStart does). */
 void             ic__start_job_wait      (IcStartJob      *job);
 
-/* After the wait: */
-SOCKET           ic__start_job_get_handle (IcStartJob     *job); /* INVALID_SOCKET: failed */
-const GError    *ic__start_job_get_error (IcStartJob      *job); /* (nullable) */
-gboolean         ic__start_job_get_priority_degraded (IcStartJob *job);
+/* After the wait: the engine server (INVALID_SOCKET when the start
+ * failed), why it failed (nullable, owned by the job), whether the server
+ * runs at a lower priority than asked (no CAP_SYS_NICE). */
+SOCKET           ic__start_job_get_outcome (IcStartJob    *job,
+                                            const GError **error,
+                                            gboolean      *priority_degraded);
 /* (transfer full) (nullable): the link the engine server calls; NULL when
  * the start failed (no engine thread ran) or it was taken. A started
  * server's link must be taken (its run frees it after InetServerStop). */

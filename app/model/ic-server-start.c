@@ -138,39 +138,21 @@ ic__start_job_wait (IcStartJob *job)
 }
 
 SOCKET
-ic__start_job_get_handle (IcStartJob *job)
+ic__start_job_get_outcome (IcStartJob    *job,
+                           const GError **error,
+                           gboolean      *priority_degraded)
 {
   SOCKET handle;
 
   g_mutex_lock (&job->mutex);
   g_assert (job->done);
   handle = job->handle;
+  if (error != NULL)
+    *error = job->error;
+  if (priority_degraded != NULL)
+    *priority_degraded = job->degraded;
   g_mutex_unlock (&job->mutex);
   return handle;
-}
-
-const GError *
-ic__start_job_get_error (IcStartJob *job)
-{
-  const GError *error;
-
-  g_mutex_lock (&job->mutex);
-  g_assert (job->done);
-  error = job->error;
-  g_mutex_unlock (&job->mutex);
-  return error;
-}
-
-gboolean
-ic__start_job_get_priority_degraded (IcStartJob *job)
-{
-  gboolean degraded;
-
-  g_mutex_lock (&job->mutex);
-  g_assert (job->done);
-  degraded = job->degraded;
-  g_mutex_unlock (&job->mutex);
-  return degraded;
 }
 
 IcLink *

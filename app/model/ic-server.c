@@ -134,59 +134,6 @@ notify (IcServer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static void
-set_uint64 (IcServer *self,
-            guint64  *field,
-            guint64   value,
-            int       prop)
-{
-  if (*field != value)
-    {
-      *field = value;
-      notify (self, prop);
-    }
-}
-
-static void
-set_uint (IcServer *self,
-          guint    *field,
-          guint     value,
-          int       prop)
-{
-  if (*field != value)
-    {
-      *field = value;
-      notify (self, prop);
-    }
-}
-
-static void
-set_double (IcServer *self,
-            double   *field,
-            double    value,
-            int       prop)
-{
-  if (*field != value)
-    {
-      *field = value;
-      notify (self, prop);
-    }
-}
-
-static void
-set_string (IcServer   *self,
-            char      **field,
-            const char *value,
-            int         prop)
-{
-  if (g_strcmp0 (*field, value) != 0)
-    {
-      g_free (*field);
-      *field = g_strdup (value);
-      notify (self, prop);
-    }
-}
-
 static gboolean
 status_running (IcServerStatus status)
 {
@@ -219,17 +166,16 @@ take_start (IcServer *self)
 {
   IcRun *run = self->run;
   g_autoptr(IcStartJob) job = NULL;
+  const GError *failure = NULL;
 
   if (run == NULL || run->start == NULL)
     return;
   job = g_steal_pointer (&run->start);
   ic__start_job_wait (job);
-  run->handle = ic__start_job_get_handle (job);
+  run->handle = ic__start_job_get_outcome (job, &failure, NULL);
   run->link = ic__start_job_steal_link (job);
   if (run->handle == INVALID_SOCKET)
     {
-      const GError *failure = ic__start_job_get_error (job);
-
       run->failed = TRUE;
       g_free (run->failure);
       run->failure = g_strdup (failure->message);
@@ -314,8 +260,8 @@ update_address (IcServer *self)
   if (address == NULL)
     address = profile_address (self->profile);
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (self, &self->address, address, PROP_ADDRESS);
-  set_uint (self, &self->port, port, PROP_PORT);
+  ic__set_string (self, &self->address, address, properties[PROP_ADDRESS]);
+  ic__set_uint (self, &self->port, port, properties[PROP_PORT]);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -443,7 +389,8 @@ apply_client_changes (IcServer  *self,
 
   if (added->len > 0 || gone->len > 0)
     {
-      set_uint (self, &self->n_clients, g_list_model_get_n_items (model), PROP_N_CLIENTS);
+      ic__set_uint (self, &self->n_clients, g_list_model_get_n_items (model),
+                    properties[PROP_N_CLIENTS]);
       g_signal_emit (self, signals[CLIENTS_CHANGED], 0, added->len, gone->len);
     }
 }
@@ -467,7 +414,7 @@ remove_all_clients (IcServer *self)
   if (n > 0)
     {
       g_list_store_remove_all (self->clients);
-      set_uint (self, &self->n_clients, 0, PROP_N_CLIENTS);
+      ic__set_uint (self, &self->n_clients, 0, properties[PROP_N_CLIENTS]);
       g_signal_emit (self, signals[CLIENTS_CHANGED], 0, 0, n);
     }
 }
@@ -625,17 +572,17 @@ sample_run (IcServer *self)
   g_object_freeze_notify (G_OBJECT (self));
   if (InetGetServerStats (run->handle, &stats))
     {
-      set_uint (self, &self->peak_clients, stats.nPeak, PROP_PEAK_CLIENTS);
-      set_uint64 (self, &self->accepted, stats.nAccepted, PROP_ACCEPTED);
-      set_uint64 (self, &self->rejected, stats.nRejected, PROP_REJECTED);
-      set_uint64 (self, &self->handshake_failures, stats.nHandshakeFailures,
-                  PROP_HANDSHAKE_FAILURES);
-      set_uint64 (self, &self->bytes_in, stats.nBytesIn, PROP_BYTES_IN);
-      set_uint64 (self, &self->bytes_out, stats.nBytesOut, PROP_BYTES_OUT);
+      ic__set_uint (self, &self->peak_clients, stats.nPeak, properties[PROP_PEAK_CLIENTS]);
+      ic__set_uint64 (self, &self->accepted, stats.nAccepted, properties[PROP_ACCEPTED]);
+      ic__set_uint64 (self, &self->rejected, stats.nRejected, properties[PROP_REJECTED]);
+      ic__set_uint64 (self, &self->handshake_failures, stats.nHandshakeFailures,
+                      properties[PROP_HANDSHAKE_FAILURES]);
+      ic__set_uint64 (self, &self->bytes_in, stats.nBytesIn, properties[PROP_BYTES_IN]);
+      ic__set_uint64 (self, &self->bytes_out, stats.nBytesOut, properties[PROP_BYTES_OUT]);
       ic__rate_meter_add (&run->meter, monotonic, stats.nBytesIn, stats.nBytesOut,
                           &rate_in, &rate_out);
-      set_double (self, &self->rate_in, rate_in, PROP_RATE_IN);
-      set_double (self, &self->rate_out, rate_out, PROP_RATE_OUT);
+      ic__set_double (self, &self->rate_in, rate_in, properties[PROP_RATE_IN]);
+      ic__set_double (self, &self->rate_out, rate_out, properties[PROP_RATE_OUT]);
       if (self->start_time != (gint64) stats.nStartTime)
         {
           self->start_time = (gint64) stats.nStartTime;
@@ -724,10 +671,12 @@ finish_run (IcServer *self)
   g_object_freeze_notify (G_OBJECT (self));
   remove_all_clients (self);
   /* the last sample is up to a tick old; ended sessions are exact */
-  set_uint64 (self, &self->bytes_in, MAX (self->bytes_in, run->ended_in), PROP_BYTES_IN);
-  set_uint64 (self, &self->bytes_out, MAX (self->bytes_out, run->ended_out), PROP_BYTES_OUT);
-  set_double (self, &self->rate_in, 0, PROP_RATE_IN);
-  set_double (self, &self->rate_out, 0, PROP_RATE_OUT);
+  ic__set_uint64 (self, &self->bytes_in, MAX (self->bytes_in, run->ended_in),
+                  properties[PROP_BYTES_IN]);
+  ic__set_uint64 (self, &self->bytes_out, MAX (self->bytes_out, run->ended_out),
+                  properties[PROP_BYTES_OUT]);
+  ic__set_double (self, &self->rate_in, 0, properties[PROP_RATE_IN]);
+  ic__set_double (self, &self->rate_out, 0, properties[PROP_RATE_OUT]);
   if (self->start_time != 0)
     {
       self->start_time = 0;
@@ -739,7 +688,7 @@ finish_run (IcServer *self)
 
   if (failed)
     {
-      set_string (self, &self->error, failure, PROP_ERROR);
+      ic__set_string (self, &self->error, failure, properties[PROP_ERROR]);
       set_status (self, IC_SERVER_FAILED);
     }
   else
@@ -1306,7 +1255,7 @@ static void
 fail_start (IcServer *self,
             GError   *error)
 {
-  set_string (self, &self->error, error->message, PROP_ERROR);
+  ic__set_string (self, &self->error, error->message, properties[PROP_ERROR]);
   set_status (self, IC_SERVER_FAILED);
   ic__server_log (self, IC_EVENT_ERROR, 0, _("Start failed: %s"), error->message);
 }
@@ -1338,8 +1287,8 @@ begin_start (IcServer  *self,
   IcRun *run;
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (self, &self->error, NULL, PROP_ERROR);
-  set_string (self, &self->warning, NULL, PROP_WARNING);
+  ic__set_string (self, &self->error, NULL, properties[PROP_ERROR]);
+  ic__set_string (self, &self->warning, NULL, properties[PROP_WARNING]);
   set_status (self, IC_SERVER_STARTING);
   g_object_thaw_notify (G_OBJECT (self));
 
@@ -1358,13 +1307,13 @@ begin_start (IcServer  *self,
   self->run = run;
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_uint (self, &self->peak_clients, 0, PROP_PEAK_CLIENTS);
-  set_uint64 (self, &self->accepted, 0, PROP_ACCEPTED);
-  set_uint64 (self, &self->rejected, 0, PROP_REJECTED);
-  set_uint64 (self, &self->handshake_failures, 0, PROP_HANDSHAKE_FAILURES);
+  ic__set_uint (self, &self->peak_clients, 0, properties[PROP_PEAK_CLIENTS]);
+  ic__set_uint64 (self, &self->accepted, 0, properties[PROP_ACCEPTED]);
+  ic__set_uint64 (self, &self->rejected, 0, properties[PROP_REJECTED]);
+  ic__set_uint64 (self, &self->handshake_failures, 0, properties[PROP_HANDSHAKE_FAILURES]);
   g_list_store_remove_all (self->failures);
-  set_uint64 (self, &self->bytes_in, 0, PROP_BYTES_IN);
-  set_uint64 (self, &self->bytes_out, 0, PROP_BYTES_OUT);
+  ic__set_uint64 (self, &self->bytes_in, 0, properties[PROP_BYTES_IN]);
+  ic__set_uint64 (self, &self->bytes_out, 0, properties[PROP_BYTES_OUT]);
   ic_stats_history_clear (self->history);
   g_object_thaw_notify (G_OBJECT (self));
   return ic__start_job_ref (run->start);
@@ -1410,16 +1359,19 @@ end_start (IcServer    *self,
            GError     **error)
 {
   IcRun *run = self->run;
+  const GError *failure = NULL;
+  gboolean degraded = FALSE;
   DWORD warning;
   char text[512];
 
   g_assert (run != NULL && run->start == job);
 
   take_start (self);
+  ic__start_job_get_outcome (job, &failure, &degraded);
   if (run->handle == INVALID_SOCKET)
     {
       /* no engine thread ran: nothing of this run can call back */
-      g_propagate_error (error, g_error_copy (ic__start_job_get_error (job)));
+      g_propagate_error (error, g_error_copy (failure));
       finish_run (self);
       return FALSE;
     }
@@ -1430,10 +1382,10 @@ end_start (IcServer    *self,
   warning = InetGetServerWarning (run->handle, text, sizeof text);
   if (warning != 0)
     {
-      set_string (self, &self->warning, text, PROP_WARNING);
+      ic__set_string (self, &self->warning, text, properties[PROP_WARNING]);
       ic__server_log (self, IC_EVENT_WARNING, 0, "%s", text);
     }
-  if (ic__start_job_get_priority_degraded (job))
+  if (degraded)
     ic__server_log (self, IC_EVENT_WARNING, 0,
                     _("The server priority needs the CAP_SYS_NICE capability; normal is used"));
   apply_limits (self, ic__start_job_get_profile (job));
@@ -1500,7 +1452,7 @@ start_done (GObject      *object,
       return;
     }
   /* a stop came first (and ended the run, or will) */
-  failure = ic__start_job_get_error (job);
+  ic__start_job_get_outcome (job, &failure, NULL);
   if (failure != NULL)
     g_task_return_error (outer, g_error_copy (failure));
   else
@@ -1602,7 +1554,7 @@ stop_thread (GTask        *task,
     {
       /* stopped while it started: the server it started, if any */
       ic__start_job_wait (job->start);
-      handle = ic__start_job_get_handle (job->start);
+      handle = ic__start_job_get_outcome (job->start, NULL, NULL);
     }
   if (handle != INVALID_SOCKET)
     InetServerStop (handle);

@@ -3,17 +3,13 @@
 #include "config.h"
 
 #include "ic-stats-history.h"
-
-#include <string.h>
+#include "ic-ring-private.h"
 
 struct _IcStatsHistory
 {
   GObject parent_instance;
 
-  IcStatsSample *samples;   /* (owned) ring of capacity */
-  guint capacity;
-  guint first;              /* index of the oldest */
-  guint n_samples;
+  IcRing samples;           /* of IcStatsSample */
   guint max_clients;
   double max_rate;
 };
@@ -42,7 +38,7 @@ ic_stats_history_finalize (GObject *object)
 {
   IcStatsHistory *self = IC_STATS_HISTORY (object);
 
-  g_free (self->samples);
+  ic__ring_clear (&self->samples);
 
   G_OBJECT_CLASS (ic_stats_history_parent_class)->finalize (object);
 }
@@ -58,10 +54,10 @@ ic_stats_history_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CAPACITY:
-      g_value_set_uint (value, self->capacity);
+      g_value_set_uint (value, self->samples.capacity);
       break;
     case PROP_N_SAMPLES:
-      g_value_set_uint (value, self->n_samples);
+      g_value_set_uint (value, self->samples.length);
       break;
     case PROP_MAX_CLIENTS:
       g_value_set_uint (value, self->max_clients);
@@ -85,7 +81,7 @@ ic_stats_history_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_CAPACITY:
-      self->capacity = MAX (g_value_get_uint (value), 1);
+      ic__ring_init (&self->samples, sizeof (IcStatsSample), MAX (g_value_get_uint (value), 1));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -136,7 +132,7 @@ ic_stats_history_get_capacity (IcStatsHistory *self)
 {
   g_return_val_if_fail (IC_IS_STATS_HISTORY (self), 0);
 
-  return self->capacity;
+  return self->samples.capacity;
 }
 
 guint
@@ -144,7 +140,7 @@ ic_stats_history_get_n_samples (IcStatsHistory *self)
 {
   g_return_val_if_fail (IC_IS_STATS_HISTORY (self), 0);
 
-  return self->n_samples;
+  return self->samples.length;
 }
 
 const IcStatsSample *
@@ -152,9 +148,9 @@ ic_stats_history_get_sample (IcStatsHistory *self,
                              guint           index)
 {
   g_return_val_if_fail (IC_IS_STATS_HISTORY (self), NULL);
-  g_return_val_if_fail (index < self->n_samples, NULL);
+  g_return_val_if_fail (index < self->samples.length, NULL);
 
-  return &self->samples[(self->first + index) % self->capacity];
+  return ic__ring_get (&self->samples, index);
 }
 
 const IcStatsSample *
@@ -162,9 +158,9 @@ ic_stats_history_get_last (IcStatsHistory *self)
 {
   g_return_val_if_fail (IC_IS_STATS_HISTORY (self), NULL);
 
-  if (self->n_samples == 0)
+  if (self->samples.length == 0)
     return NULL;
-  return ic_stats_history_get_sample (self, self->n_samples - 1);
+  return ic_stats_history_get_sample (self, self->samples.length - 1);
 }
 
 guint
@@ -211,34 +207,26 @@ ic_stats_history_append (IcStatsHistory      *self,
   g_return_if_fail (IC_IS_STATS_HISTORY (self));
   g_return_if_fail (sample != NULL);
 
-  if (self->samples == NULL)
+  /* the slots are made at the first sample (a session that lasts under a
+   * second never needs them) */
+  if (ic__ring_is_full (&self->samples))
     {
-      /* at the first sample (a session that lasts under a second never
-       * needs one), and touched at once: a process with many histories
-       * does not grow for minutes as they fill */
-      self->samples = g_new (IcStatsSample, self->capacity);
-      memset (self->samples, 0, sizeof (IcStatsSample) * self->capacity);
-    }
-  if (self->n_samples == self->capacity)
-    {
-      const IcStatsSample *oldest = &self->samples[self->first];
+      const IcStatsSample *oldest = ic__ring_pop (&self->samples);
 
       evicted = oldest->clients == self->max_clients
                 || MAX (oldest->bytes_in, oldest->bytes_out) == self->max_rate;
-      self->samples[self->first] = *sample;
-      self->first = (self->first + 1) % self->capacity;
+      *(IcStatsSample *) ic__ring_push (&self->samples) = *sample;
     }
   else
     {
-      self->samples[(self->first + self->n_samples) % self->capacity] = *sample;
-      self->n_samples++;
+      *(IcStatsSample *) ic__ring_push (&self->samples) = *sample;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SAMPLES]);
     }
 
   if (evicted)
     {
       /* the maximum may have left: look again (600 samples, once a second) */
-      for (guint i = 0; i < self->n_samples; i++)
+      for (guint i = 0; i < self->samples.length; i++)
         {
           const IcStatsSample *s = ic_stats_history_get_sample (self, i);
 
@@ -260,10 +248,9 @@ ic_stats_history_clear (IcStatsHistory *self)
 {
   g_return_if_fail (IC_IS_STATS_HISTORY (self));
 
-  if (self->n_samples == 0)
+  if (self->samples.length == 0)
     return;
-  self->first = 0;
-  self->n_samples = 0;
+  ic__ring_clear (&self->samples);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SAMPLES]);
   set_maxima (self, 0, 0);
   g_signal_emit (self, signals[CHANGED], 0);

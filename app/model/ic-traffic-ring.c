@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ic-traffic-ring-private.h"
+#include "ic-ring-private.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -22,11 +23,8 @@ struct _IcTrafficRing
 {
   gatomicrefcount ref;
   pthread_mutex_t mutex;         /* pthread: visible to ThreadSanitizer */
-  guint max_chunks;
   gsize max_bytes;
-  Chunk **slots;                 /* (lock: mutex) ring of max_chunks, made at first use */
-  guint first;                   /* (lock: mutex) */
-  guint n_chunks;                /* (lock: mutex) */
+  IcRing chunks;                 /* (lock: mutex) of Chunk * (owned), at most max chunks */
   gsize bytes_held;              /* (lock: mutex) */
   guint64 serial;                /* (lock: mutex) */
   guint64 bytes_in;              /* (lock: mutex) */
@@ -42,7 +40,7 @@ ic__traffic_ring_new (guint max_chunks,
 
   g_atomic_ref_count_init (&ring->ref);
   pthread_mutex_init (&ring->mutex, NULL);
-  ring->max_chunks = MAX (max_chunks, 1);
+  ic__ring_init (&ring->chunks, sizeof (Chunk *), MAX (max_chunks, 1));
   ring->max_bytes = MAX (max_bytes, 1);
   return ring;
 }
@@ -59,9 +57,9 @@ ic__traffic_ring_unref (IcTrafficRing *ring)
 {
   if (!g_atomic_ref_count_dec (&ring->ref))
     return;
-  for (guint i = 0; i < ring->n_chunks; i++)
-    g_free (ring->slots[(ring->first + i) % ring->max_chunks]);
-  g_free (ring->slots);
+  for (guint i = 0; i < ring->chunks.length; i++)
+    g_free (IC_RING_POINTER (&ring->chunks, i));
+  ic__ring_clear (&ring->chunks);
   pthread_mutex_destroy (&ring->mutex);
   g_free (ring);
 }
@@ -70,17 +68,14 @@ static Chunk *
 chunk_at_locked (IcTrafficRing *ring,
                  guint          index)
 {
-  return ring->slots[(ring->first + index) % ring->max_chunks];
+  return IC_RING_POINTER (&ring->chunks, index);
 }
 
 static void
 drop_oldest_locked (IcTrafficRing *ring)
 {
-  Chunk *oldest = ring->slots[ring->first];
+  Chunk *oldest = *(Chunk **) ic__ring_pop (&ring->chunks);
 
-  ring->slots[ring->first] = NULL;
-  ring->first = (ring->first + 1) % ring->max_chunks;
-  ring->n_chunks--;
   ring->bytes_held -= oldest->length;
   ring->dropped_bytes += oldest->length;
   g_free (oldest);
@@ -111,10 +106,8 @@ ic__traffic_ring_append (IcTrafficRing      *ring,
       data += length - ring->max_bytes;
       length = ring->max_bytes;
     }
-  if (ring->slots == NULL)
-    ring->slots = g_new0 (Chunk *, ring->max_chunks);
-  while (ring->n_chunks > 0
-         && (ring->n_chunks >= ring->max_chunks || ring->bytes_held + length > ring->max_bytes))
+  while (ring->chunks.length > 0
+         && (ic__ring_is_full (&ring->chunks) || ring->bytes_held + length > ring->max_bytes))
     drop_oldest_locked (ring);
 
   chunk = g_malloc (sizeof (Chunk) + length);
@@ -123,8 +116,7 @@ ic__traffic_ring_append (IcTrafficRing      *ring,
   chunk->serial = ++ring->serial;
   chunk->length = length;
   memcpy (chunk->data, data, length);
-  ring->slots[(ring->first + ring->n_chunks) % ring->max_chunks] = chunk;
-  ring->n_chunks++;
+  *(Chunk **) ic__ring_push (&ring->chunks) = chunk;
   ring->bytes_held += length;
   pthread_mutex_unlock (&ring->mutex);
 }
@@ -135,7 +127,7 @@ ic__traffic_ring_get_info (IcTrafficRing     *ring,
 {
   pthread_mutex_lock (&ring->mutex);
   info->serial = ring->serial;
-  info->n_chunks = ring->n_chunks;
+  info->n_chunks = ring->chunks.length;
   info->bytes_in = ring->bytes_in;
   info->bytes_out = ring->bytes_out;
   info->dropped_bytes = ring->dropped_bytes;
@@ -151,10 +143,10 @@ ic__traffic_ring_dup (IcTrafficRing *ring,
 
   pthread_mutex_lock (&ring->mutex);
   /* walk back from the newest to the first one wanted */
-  for (start = ring->n_chunks; start > 0; start--)
+  for (start = ring->chunks.length; start > 0; start--)
     if (chunk_at_locked (ring, start - 1)->serial <= since)
       break;
-  for (guint i = start; i < ring->n_chunks; i++)
+  for (guint i = start; i < ring->chunks.length; i++)
     {
       Chunk *chunk = chunk_at_locked (ring, i);
       IcTrafficChunk *copy = g_new (IcTrafficChunk, 1);
@@ -177,7 +169,7 @@ ic__traffic_ring_clear (IcTrafficRing *ring)
   pthread_mutex_lock (&ring->mutex);
   /* cleared by hand: not counted as dropped */
   dropped = ring->dropped_bytes;
-  while (ring->n_chunks > 0)
+  while (ring->chunks.length > 0)
     drop_oldest_locked (ring);
   ring->dropped_bytes = dropped;
   pthread_mutex_unlock (&ring->mutex);
