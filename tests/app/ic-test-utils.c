@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -26,37 +27,62 @@ ic_test_spin_for (GMainContext *context,
 }
 
 int
+ic_test_try_connect_from (const char *source,
+                          const char *host,
+                          guint       port)
+{
+  struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST };
+  struct addrinfo *info = NULL;
+  char service[16];
+  int fd, saved;
+
+  g_snprintf (service, sizeof service, "%u", port);
+  if (getaddrinfo (host, service, &hints, &info) != 0)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  fd = socket (info->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0 && source != NULL)
+    {
+      struct addrinfo *local = NULL;
+      gboolean bound = getaddrinfo (source, NULL, &hints, &local) == 0
+                       && bind (fd, local->ai_addr, local->ai_addrlen) == 0;
+
+      saved = local == NULL ? EINVAL : errno;
+      if (local != NULL)
+        freeaddrinfo (local);
+      if (!bound)
+        {
+          close (fd);
+          fd = -1;
+          errno = saved;
+        }
+    }
+  if (fd >= 0 && connect (fd, info->ai_addr, info->ai_addrlen) != 0)
+    {
+      saved = errno;
+      close (fd);
+      fd = -1;
+      errno = saved;
+    }
+  saved = errno;
+  freeaddrinfo (info);
+  errno = saved;
+  return fd;
+}
+
+int
 ic_test_connect (const char *host,
                  guint       port,
                  guint      *local_port)
 {
-  struct sockaddr_storage address = { 0 };
-  socklen_t length;
-  int fd, one = 1;
+  int fd = ic_test_try_connect_from (NULL, host, port);
+  int one = 1;
 
-  if (strchr (host, ':') != NULL)
-    {
-      struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &address;
-
-      in6->sin6_family = AF_INET6;
-      in6->sin6_port = htons ((guint16) port);
-      g_assert_cmpint (inet_pton (AF_INET6, host, &in6->sin6_addr), ==, 1);
-      length = sizeof *in6;
-    }
-  else
-    {
-      struct sockaddr_in *in4 = (struct sockaddr_in *) &address;
-
-      in4->sin_family = AF_INET;
-      in4->sin_port = htons ((guint16) port);
-      g_assert_cmpint (inet_pton (AF_INET, host, &in4->sin_addr), ==, 1);
-      length = sizeof *in4;
-    }
-  fd = socket (address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  g_assert_cmpint (fd, >=, 0);
-  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (connect (fd, (struct sockaddr *) &address, length) != 0)
+  if (fd < 0)
     g_error ("connect to %s:%u: %s", host, port, g_strerror (errno));
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (local_port != NULL)
     {
       struct sockaddr_storage local;
@@ -180,4 +206,41 @@ ic_test_remove_tree (const char *path)
     }
   g_dir_close (dir);
   g_rmdir (path);
+}
+
+void
+ic_test_make_certificate (const char  *dir,
+                          const char  *cert_name,
+                          const char  *key_name,
+                          char       **cert,
+                          char       **key)
+{
+  g_autoptr(IcCertificateRequest) request = ic_certificate_request_new ();
+  g_autoptr(GError) error = NULL;
+
+  *cert = g_build_filename (dir, cert_name, NULL);
+  *key = g_build_filename (dir, key_name, NULL);
+  request->names = ic_certificate_default_names ("127.0.0.1");
+  request->cert_file = g_strdup (*cert);
+  request->key_file = g_strdup (*key);
+  g_assert_true (ic_certificate_create (request, &error));
+  g_assert_no_error (error);
+}
+
+gboolean
+ic_test_log_has (IcEventLog  *log,
+                 IcEventKind  kind,
+                 const char  *text)
+{
+  GListModel *model = G_LIST_MODEL (log);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(IcLogEntry) entry = g_list_model_get_item (model, i);
+
+      if ((kind == IC_EVENT_N_KINDS || ic_log_entry_get_kind (entry) == kind)
+          && (text == NULL || strstr (ic_log_entry_get_message (entry), text) != NULL))
+        return TRUE;
+    }
+  return FALSE;
 }

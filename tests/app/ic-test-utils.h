@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "ic-model.h"
+
 G_BEGIN_DECLS
 
 #define IC_TEST_TIMEOUT_MS 20000
@@ -29,8 +31,13 @@ G_BEGIN_DECLS
 void     ic_test_spin_for       (GMainContext *context,
                                  guint         ms);
 
-/* A blocking TCP connection to host:port (127.0.0.1 or ::1); aborts the
- * test on failure. Returns the fd; *local_port gets its port. */
+/* A blocking TCP connection to host:port (numeric), bound to the address
+ * source first when not NULL. Returns the fd, or -1 with errno set. */
+int      ic_test_try_connect_from (const char *source,
+                                   const char *host,
+                                   guint       port);
+/* A blocking TCP connection to host:port (127.0.0.1 or ::1), no delay;
+ * aborts the test on failure. Returns the fd; *local_port gets its port. */
 int      ic_test_connect        (const char   *host,
                                  guint         port,
                                  guint        *local_port);
@@ -51,5 +58,19 @@ int      ic_test_wait_closed    (int           fd,
  * ic_test_remove_tree. */
 char    *ic_test_make_tmp_dir   (void);
 void     ic_test_remove_tree    (const char   *path);
+
+/* A certificate for 127.0.0.1, localhost and ::1 (ic_certificate_create)
+ * in dir: *cert and *key get the new files' paths. */
+void     ic_test_make_certificate (const char  *dir,
+                                   const char  *cert_name,
+                                   const char  *key_name,
+                                   char       **cert,
+                                   char       **key);
+
+/* Whether the log holds an entry of that kind (IC_EVENT_N_KINDS: any)
+ * whose message contains text (NULL: any). */
+gboolean ic_test_log_has        (IcEventLog   *log,
+                                 IcEventKind   kind,
+                                 const char   *text);
 
 G_END_DECLS

@@ -37,20 +37,11 @@ static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autoptr(IcCertificateRequest) request = ic_certificate_request_new ();
-  g_autoptr(GError) error = NULL;
-
   f->context = g_main_context_new ();
   g_main_context_push_thread_default (f->context);
   f->dir = ic_test_make_tmp_dir ();
-  f->cert = g_build_filename (f->dir, "server.pem", NULL);
-  f->key = g_build_filename (f->dir, "server.key", NULL);
+  ic_test_make_certificate (f->dir, "server.pem", "server.key", &f->cert, &f->key);
   f->fifo = g_build_filename (f->dir, "password", NULL);
-  request->names = ic_certificate_default_names ("127.0.0.1");
-  request->cert_file = g_strdup (f->cert);
-  request->key_file = g_strdup (f->key);
-  g_assert_true (ic_certificate_create (request, &error));
-  g_assert_no_error (error);
   g_assert_cmpint (mkfifo (f->fifo, 0600), ==, 0);
 }
 
@@ -78,7 +69,6 @@ make_profile (Fixture  *f,
   IcProfile *profile = ic_profile_new ();
 
   profile->name = g_strdup ("start");
-  profile->host = g_strdup ("127.0.0.1");
   profile->service = IC_SERVICE_ECHO;
   if (tls)
     {
@@ -142,38 +132,6 @@ stop_cb (GObject      *source,
   g_assert_true (ic_server_stop_finish (IC_SERVER (source), result, &error));
   g_assert_no_error (error);
   f->stop_done = TRUE;
-}
-
-static gboolean
-log_has_kind (IcServer    *server,
-              IcEventKind  kind)
-{
-  GListModel *log = G_LIST_MODEL (ic_server_get_log (server));
-
-  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
-    {
-      g_autoptr(IcLogEntry) entry = g_list_model_get_item (log, i);
-
-      if (ic_log_entry_get_kind (entry) == kind)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-log_has_text (IcServer   *server,
-              const char *text)
-{
-  GListModel *log = G_LIST_MODEL (ic_server_get_log (server));
-
-  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
-    {
-      g_autoptr(IcLogEntry) entry = g_list_model_get_item (log, i);
-
-      if (strstr (ic_log_entry_get_message (entry), text) != NULL)
-        return TRUE;
-    }
-  return FALSE;
 }
 
 static void
@@ -245,7 +203,7 @@ start_error (Fixture         *f,
   g_assert_false (ic_server_get_running (server));
   g_assert_true (ic_server_get_handle (server) == INVALID_SOCKET);
   g_assert_cmpstr (ic_server_get_error (server), ==, error->message);
-  g_assert_true (log_has_text (server, error->message));
+  g_assert_true (ic_test_log_has (ic_server_get_log (server), IC_EVENT_N_KINDS, error->message));
   g_assert_finalize_object (g_steal_pointer (&server));
   return error;
 }
@@ -355,8 +313,8 @@ test_stop_async_while_starting (Fixture       *f,
   g_assert_cmpint (ic_server_get_status (f->server), ==, IC_SERVER_STOPPED);
   g_assert_false (ic_server_get_running (f->server));
   g_assert_true (ic_server_get_handle (f->server) == INVALID_SOCKET);
-  g_assert_true (log_has_kind (f->server, IC_EVENT_START));
-  g_assert_true (log_has_kind (f->server, IC_EVENT_STOP));
+  g_assert_true (ic_test_log_has (ic_server_get_log (f->server), IC_EVENT_START, NULL));
+  g_assert_true (ic_test_log_has (ic_server_get_log (f->server), IC_EVENT_STOP, NULL));
 
   /* it starts again */
   f->start_done = FALSE;
@@ -387,8 +345,8 @@ test_stop_while_starting (Fixture       *f,
 
   g_assert_cmpint (ic_server_get_status (f->server), ==, IC_SERVER_STOPPED);
   g_assert_true (ic_server_get_handle (f->server) == INVALID_SOCKET);
-  g_assert_true (log_has_kind (f->server, IC_EVENT_START));
-  g_assert_true (log_has_kind (f->server, IC_EVENT_STOP));
+  g_assert_true (ic_test_log_has (ic_server_get_log (f->server), IC_EVENT_START, NULL));
+  g_assert_true (ic_test_log_has (ic_server_get_log (f->server), IC_EVENT_STOP, NULL));
   g_assert_false (f->start_done);
   IC_TEST_SPIN_UNTIL (f->context, f->start_done);
   g_assert_false (f->start_ok);

@@ -28,19 +28,11 @@ static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autoptr(IcCertificateRequest) request = ic_certificate_request_new ();
-  g_autoptr(GError) error = NULL;
-
   f->context = g_main_context_new ();
   g_main_context_push_thread_default (f->context);
   f->dir = ic_test_make_tmp_dir ();
-  f->cert = g_build_filename (f->dir, "my server.pem", NULL);  /* a space: quoting */
-  f->key = g_build_filename (f->dir, "my server.key", NULL);
-  request->names = ic_certificate_default_names ("127.0.0.1");
-  request->cert_file = g_strdup (f->cert);
-  request->key_file = g_strdup (f->key);
-  g_assert_true (ic_certificate_create (request, &error));
-  g_assert_no_error (error);
+  /* a space in the names: quoting */
+  ic_test_make_certificate (f->dir, "my server.pem", "my server.key", &f->cert, &f->key);
 }
 
 static void
@@ -125,22 +117,6 @@ failure (Fixture *f,
   return item;
 }
 
-static gboolean
-log_has (Fixture    *f,
-         const char *text)
-{
-  GListModel *log = G_LIST_MODEL (ic_server_get_log (f->server));
-
-  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
-    {
-      g_autoptr(IcLogEntry) entry = g_list_model_get_item (log, i);
-
-      if (strstr (ic_log_entry_get_message (entry), text) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* ------------------------------------------------------------- tests */
 
 static void
@@ -188,7 +164,7 @@ test_client_details (Fixture       *f,
   g_assert_false (resumed);
   g_assert_cmpuint (handshake, >, 0);
   g_assert_cmpuint (n_failures (f), ==, 0);
-  g_assert_true (log_has (f, "TLSv1.3"));
+  g_assert_true (ic_test_log_has (ic_server_get_log (f->server), IC_EVENT_N_KINDS, "TLSv1.3"));
   IC_TEST_SPIN_UNTIL (f->context, g_list_model_get_n_items (clients) == 0);
 }
 
@@ -220,7 +196,7 @@ test_plaintext (Fixture       *f,
   g_assert_cmpstr (reason, ==, ic_handshake_failure_code_reason (INET_ERROR_TLS_PLAINTEXT));
   g_assert_nonnull (strstr (ic_handshake_failure_get_explanation (item), "https://"));
   /* the log says it in the same words */
-  g_assert_true (log_has (f, reason));
+  g_assert_true (ic_test_log_has (ic_server_get_log (f->server), IC_EVENT_N_KINDS, reason));
   /* no client row: the session never began */
   g_assert_cmpuint (g_list_model_get_n_items (ic_server_get_clients (f->server)), ==, 0);
   ic_server_sample (f->server);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cli-test-util.h"
+#include "ic-test-utils.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,52 +33,10 @@ connect_from (const char *source,
               const char *host,
               guint       port)
 {
-  struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST };
-  struct addrinfo *info = NULL;
-  char service[16];
-  int fd;
+  int fd = ic_test_try_connect_from (source, host, port);
 
-  g_snprintf (service, sizeof service, "%u", port);
-  if (getaddrinfo (host, service, &hints, &info) != 0)
-    {
-      errno = EINVAL;
-      return -1;
-    }
-  fd = socket (info->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      freeaddrinfo (info);
-      return -1;
-    }
-  set_timeouts (fd);
-  if (source != NULL)
-    {
-      struct addrinfo *local = NULL;
-
-      if (getaddrinfo (source, NULL, &hints, &local) != 0
-          || bind (fd, local->ai_addr, local->ai_addrlen) != 0)
-        {
-          int saved = errno;
-
-          if (local != NULL)
-            freeaddrinfo (local);
-          freeaddrinfo (info);
-          close (fd);
-          errno = saved;
-          return -1;
-        }
-      freeaddrinfo (local);
-    }
-  if (connect (fd, info->ai_addr, info->ai_addrlen) != 0)
-    {
-      int saved = errno;
-
-      freeaddrinfo (info);
-      close (fd);
-      errno = saved;
-      return -1;
-    }
-  freeaddrinfo (info);
+  if (fd >= 0)
+    set_timeouts (fd);
   return fd;
 }
 
@@ -112,18 +71,7 @@ tu_send (int         fd,
          const void *data,
          gsize       length)
 {
-  gsize done = 0;
-
-  while (done < length)
-    {
-      ssize_t n = send (fd, (const char *) data + done, length - done, MSG_NOSIGNAL);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        g_error ("send: %s", g_strerror (errno));
-      done += (gsize) n;
-    }
+  ic_test_write_all (fd, data, length);
 }
 
 void
@@ -138,19 +86,8 @@ tu_recv_exact (int   fd,
                void *buffer,
                gsize length)
 {
-  gsize done = 0;
-
-  while (done < length)
-    {
-      ssize_t n = recv (fd, (char *) buffer + done, length - done, 0);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        g_error ("recv after %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes: %s", done, length,
-                 n == 0 ? "closed" : g_strerror (errno));
-      done += (gsize) n;
-    }
+  if (!ic_test_read_exact (fd, buffer, length, TU_TIMEOUT_MS))
+    g_error ("recv of %" G_GSIZE_FORMAT " bytes: closed, failed or timed out", length);
 }
 
 GByteArray *

@@ -5,10 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <adwaita.h>
-#include <glib/gstdio.h>
-
 #include "ic-server-page.h"
+#include "ic-ui-test-utils.h"
 #include "ic-window.h"
 
 #define N_CLIENTS 6
@@ -25,32 +23,6 @@ typedef struct
 static gboolean have_display;
 
 static void
-spin_until (gboolean (*condition) (Fixture *fixture),
-            Fixture   *fixture,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-spin_a_while (void)
-{
-  gint64 end = g_get_monotonic_time () + 200 * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -60,8 +32,7 @@ fixture_setup (Fixture       *fixture,
   if (!have_display)
     return;
 
-  fixture->dir = g_dir_make_tmp ("ic-console-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = ic_test_make_tmp_dir ();
   fixture->list = ic_server_list_new (fixture->dir, NULL);
   profile->name = g_strdup ("Echo");
   g_free (profile->host);
@@ -76,7 +47,7 @@ fixture_setup (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
   gtk_window_present (GTK_WINDOW (fixture->window));
   ic_window_select_server (fixture->window, fixture->server);
-  spin_a_while ();
+  ic_test_spin_for (NULL, 200);
   g_assert_true (ic_window_get_selected_server (fixture->window) == fixture->server);
 }
 
@@ -84,9 +55,6 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (!have_display)
     return;
 
@@ -94,18 +62,11 @@ fixture_teardown (Fixture       *fixture,
     g_clear_object (&fixture->clients[i]);
   /* Closing the window stops the servers gracefully. */
   gtk_window_close (GTK_WINDOW (fixture->window));
-  spin_a_while ();
+  ic_test_spin_for (NULL, 200);
   g_assert_null (fixture->window);
   g_assert_false (ic_server_get_running (fixture->server));
   g_assert_finalize_object (fixture->list);
-
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  ic_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -160,7 +121,7 @@ start_and_connect (Fixture *fixture)
 
   /* Start from the window's action, as F5 or the Start button does. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.start", NULL));
-  spin_until (is_listening, fixture, "the server to listen");
+  IC_TEST_SPIN_UNTIL (NULL, is_listening (fixture));
   port = ic_server_get_port (fixture->server);
   g_assert_cmpuint (port, >, 0);
   g_assert_true (ic_server_get_handle (fixture->server) != INVALID_SOCKET);
@@ -172,7 +133,7 @@ start_and_connect (Fixture *fixture)
       fixture->clients[i] = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
       g_assert_no_error (error);
     }
-  spin_until (all_rows_present, fixture, "a row for every client");
+  IC_TEST_SPIN_UNTIL (NULL, all_rows_present (fixture));
 }
 
 static void
@@ -228,7 +189,7 @@ test_priority_dropdown (Fixture       *fixture,
 
   start_and_connect (fixture);
   page = ic_window_get_page (fixture->window);
-  spin_a_while ();
+  ic_test_spin_for (NULL, 200);
   collect_dropdowns (GTK_WIDGET (ic_server_page_get_client_view (page)), dropdowns);
   /* The column view made a dropdown for each visible row. */
   g_assert_cmpuint (dropdowns->len, >=, 1);
@@ -237,7 +198,7 @@ test_priority_dropdown (Fixture       *fixture,
 
   /* Choose "Low" as a person would; the engine's client priority follows. */
   gtk_drop_down_set_selected (dropdown, INET_PRIORITY_LOW);
-  spin_a_while ();
+  ic_test_spin_for (NULL, 200);
 
   n = InetEnumServerClients (ic_server_get_handle (fixture->server), handles, G_N_ELEMENTS (handles));
   g_assert_cmpint (n, ==, N_CLIENTS);
@@ -286,7 +247,7 @@ test_throttle_slider (Fixture       *fixture,
   g_assert_cmpuint (per_address, ==, 2);
   g_assert_cmpuint (interval, ==, 50);
   /* Lowering a limit never drops a client. */
-  spin_a_while ();
+  ic_test_spin_for (NULL, 200);
   g_assert_cmpuint (n_rows (fixture), ==, N_CLIENTS);
 
   gtk_range_set_value (ic_server_page_get_limit_scale (page, "max-clients"), 0);
@@ -313,8 +274,8 @@ test_stop_button (Fixture       *fixture,
   g_assert_true (gtk_widget_is_visible (stop));
   g_assert_true (gtk_widget_is_sensitive (stop));
   gtk_widget_activate (stop);
-  spin_until (is_stopped, fixture, "the server to stop");
-  spin_until (no_rows, fixture, "every row to leave");
+  IC_TEST_SPIN_UNTIL (NULL, is_stopped (fixture));
+  IC_TEST_SPIN_UNTIL (NULL, no_rows (fixture));
 
   /* Every client was disconnected: reading gives end of stream. */
   for (guint i = 0; i < N_CLIENTS; i++)
@@ -330,31 +291,11 @@ test_stop_button (Fixture       *fixture,
   g_assert_true (gtk_widget_is_visible (ic_server_page_get_button (ic_window_get_page (fixture->window), "start")));
 }
 
-/* Under LeakSanitizer: fontconfig keeps its configuration for the life of
- * the process (GTK never frees it); that is not ours to fix. */
-const char *__lsan_default_suppressions (void);
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  /* The cairo renderer: no GL driver (and its process-long allocations)
-   * under Xvfb. */
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  {
-    g_autofree char *debug = g_strconcat (g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "",
-                                          ",gl-disable", NULL);
-    g_setenv ("GDK_DEBUG", debug, TRUE);
-  }
-  g_test_init (&argc, &argv, NULL);
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  have_display = ic_ui_test_init (&argc, &argv);
 
   g_test_add ("/ui/console/rows-appear", Fixture, NULL, fixture_setup, test_rows_appear,
               fixture_teardown);

@@ -11,12 +11,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <adwaita.h>
 #include <glib/gstdio.h>
 #include <inet-cert.h>
 #include <string.h>
 
 #include "ic-self-signed-dialog.h"
+#include "ic-ui-test-utils.h"
 #include "ic-server-dialog.h"
 #include "ic-server-page.h"
 #include "ic-tls-page.h"
@@ -34,29 +34,8 @@ typedef struct
 static gboolean have_display;
 static gboolean have_openssl;
 
-#define SPIN_UNTIL(expr, what)                                              \
-  G_STMT_START                                                              \
-  {                                                                         \
-    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;       \
-    while (!(expr))                                                         \
-      {                                                                     \
-        if (g_get_monotonic_time () > deadline_)                            \
-          g_error ("timed out waiting for %s", what);                       \
-        if (!g_main_context_iteration (NULL, FALSE))                        \
-          g_usleep (1000);                                                  \
-      }                                                                     \
-  }                                                                         \
-  G_STMT_END
-
-static void
-spin_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
+/* what: the condition in words, for the reader (the failure names expr) */
+#define SPIN_UNTIL(expr, what) IC_TEST_SPIN_UNTIL (NULL, expr)
 
 /* import -window root, cropped to the window at the top left (no window
  * manager under Xvfb: every toplevel sits at 0,0). */
@@ -74,7 +53,7 @@ screenshot (GtkWidget  *window,
 
   if (dir == NULL)
     return;
-  spin_ms (600);
+  ic_test_spin_for (NULL, 600);
   file = g_build_filename (dir, name, NULL);
   crop = g_strdup_printf ("%dx%d+0+0", gtk_widget_get_width (window),
                           gtk_widget_get_height (window));
@@ -93,37 +72,16 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   if (!have_display)
     return;
-  f->dir = g_dir_make_tmp ("ic-tls-ui-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = ic_test_make_tmp_dir ();
   f->cert = g_build_filename (f->dir, "demo.pem", NULL);
   f->list = ic_server_list_new (f->dir, NULL);
   f->window = ic_window_new_with_list (NULL, f->list);
   g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1360, 860);
   gtk_window_present (GTK_WINDOW (f->window));
-  spin_ms (200);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  ic_test_spin_for (NULL, 200);
 }
 
 static void
@@ -141,10 +99,10 @@ fixture_teardown (Fixture       *f,
         g_clear_object (&f->clients[i]);
       }
   gtk_window_close (GTK_WINDOW (f->window));
-  spin_ms (200);
+  ic_test_spin_for (NULL, 200);
   g_assert_null (f->window);
   g_assert_finalize_object (f->list);
-  remove_tree (f->dir);
+  ic_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->cert);
 }
@@ -297,7 +255,7 @@ test_demo (Fixture       *f,
   if (g_getenv ("IC_SCREENSHOT_DIR"))
     {
       gtk_window_set_default_size (dialog, 640, 880);
-      spin_ms (300);
+      ic_test_spin_for (NULL, 300);
       screenshot (GTK_WIDGET (dialog), "tls-page.png");
       /* scrolled down to the preview */
       scroll_to_preview (page);
@@ -327,14 +285,14 @@ test_demo (Fixture       *f,
   g_assert_true (ic_client_get_secure (client));
 
   /* Its row shows the version and the cipher. */
-  spin_ms (300);
+  ic_test_spin_for (NULL, 300);
   g_assert_true (view_shows (GTK_WIDGET (client_view),
                              "TLSv1.3 · TLS_"));
 
   /* Selected, its TLS details show in the pane. */
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), 0, TRUE);
   ic_server_page_show_client_tls (server_page, TRUE);
-  spin_ms (200);
+  ic_test_spin_for (NULL, 200);
   g_assert_cmpstr (ic_tls_details_get_value (details, "protocol"),
                    ==, "TLSv1.3");
   g_assert_cmpstr (ic_tls_details_get_value (details, "sni"),
@@ -350,7 +308,7 @@ test_demo (Fixture       *f,
   f->clients[1] = openssl_client (port, f->cert, "-tls1_2", NULL);
   f->clients[2] = openssl_client (port, f->cert, "-alpn", "h2,http/1.1");
   SPIN_UNTIL (g_list_model_get_n_items (rows) == 3, "three rows");
-  spin_ms (300);
+  ic_test_spin_for (NULL, 300);
   g_assert_true (view_shows (GTK_WIDGET (client_view), "TLSv1.2 · "));
   /* room for the details, as a person drags the divider */
   gtk_paned_set_position (GTK_PANED (gtk_widget_get_ancestor (GTK_WIDGET (details), GTK_TYPE_PANED)),
@@ -373,7 +331,7 @@ test_demo (Fixture       *f,
                 "the failed handshake");
   }
   adw_view_stack_set_visible_child_name (ic_server_page_get_view_stack (server_page), "tls");
-  spin_ms (200);
+  ic_test_spin_for (NULL, 200);
   g_assert_true (view_shows (GTK_WIDGET (tls_view),
                              "Plain text on a TLS port"));
   n_lists = g_list_model_get_n_items (ic_server_get_handshake_failures (server));
@@ -517,24 +475,13 @@ test_broken_files (Fixture       *f,
     {
       ic_server_dialog_show_page (IC_SERVER_DIALOG (dialog), "tls");
       gtk_window_set_default_size (dialog, 640, 880);
-      spin_ms (300);
+      ic_test_spin_for (NULL, 300);
       scroll_to_preview (page);
       screenshot (GTK_WIDGET (dialog), "tls-problems.png");
     }
 
   gtk_window_close (dialog);
   SPIN_UNTIL (dialog == NULL, "the dialog to close");
-}
-
-/* Under LeakSanitizer: fontconfig keeps its configuration for the life of
- * the process (GTK never frees it), and GLib's first block of quarks, made
- * in its library constructor, is dropped on purpose once more than 2,048
- * quarks exist (other threads may still read it); neither is ours to fix. */
-const char *__lsan_default_suppressions (void);
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\nleak:_dl_init\n";
 }
 
 /* The quark block's stack reaches _dl_init only with the slow unwinder
@@ -552,22 +499,12 @@ main (int   argc,
 {
   g_autofree char *openssl = g_find_program_in_path ("openssl");
 
-  /* The cairo renderer: no GL driver (and its process-long allocations)
-   * under Xvfb. */
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  {
-    g_autofree char *debug = g_strconcat (g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "",
-                                          ",gl-disable", NULL);
-    g_setenv ("GDK_DEBUG", debug, TRUE);
-  }
-  g_test_init (&argc, &argv, NULL);
-  have_display = gtk_init_check ();
+  have_display = ic_ui_test_init (&argc, &argv);
   have_openssl = openssl != NULL;
   if (have_display)
     {
       g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
-      adw_init ();
       /* what AdwApplication loads for the console */
       gtk_css_provider_load_from_resource (css, "/org/inetconsole/Console/style.css");
       gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),

@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "ic-ui-test-utils.h"
 #include "ic-event-log-view.h"
 #include "ic-graph.h"
 #include "ic-server-dialog.h"
@@ -309,31 +309,11 @@ test_bandwidth_steps (void)
   g_assert_cmpuint (ic_bandwidth_rate_to_step (1), ==, 1);
 }
 
-/* Under LeakSanitizer: fontconfig keeps its configuration for the life of
- * the process (GTK never frees it); that is not ours to fix. */
-const char *__lsan_default_suppressions (void);
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  /* The cairo renderer: no GL driver (and its process-long allocations)
-   * under Xvfb. */
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  {
-    g_autofree char *debug = g_strconcat (g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "",
-                                          ",gl-disable", NULL);
-    g_setenv ("GDK_DEBUG", debug, TRUE);
-  }
-  g_test_init (&argc, &argv, NULL);
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  have_display = ic_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/ui/widgets/new-destroy", test_new_destroy);
   g_test_add_func ("/ui/widgets/window-new-destroy", test_window_new_destroy);
