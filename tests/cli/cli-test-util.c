@@ -647,3 +647,23 @@ tu_run_serve (const char *const *args,
   g_ptr_array_add (argv, NULL);
   return tu_run ((const char *const *) argv->pdata, NULL, out, err);
 }
+
+void
+tu_assert_start_failure (const char *const *args,
+                         const char        *prefix,
+                         const char        *expected)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *start = g_strconcat ("inet-serve: ", prefix, NULL);
+  int status = tu_run_serve (args, &out, &err);
+
+  g_test_message ("status %d: %s", status, err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (err, start));
+  g_assert_nonnull (strstr (err, expected));
+  /* one line */
+  g_assert_nonnull (strchr (err, '\n'));
+  g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");
+  g_assert_cmpstr (out, ==, "");
+}

@@ -79,4 +79,8 @@ int tu_run_serve (const char *const *args, char **out, char **err);
  * could not run. stdin_text may be NULL. */
 int tu_run (const char *const *argv, const char *stdin_text, char **out, char **err);
 
+/* inet-serve with args exits with status 1, nothing on stdout and one line
+ * on stderr: "inet-serve: " + prefix + a text that contains expected. */
+void tu_assert_start_failure (const char *const *args, const char *prefix, const char *expected);
+
 G_END_DECLS

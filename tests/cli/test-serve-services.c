@@ -548,22 +548,6 @@ test_tls_pkcs12 (void)
 }
 
 static void
-assert_tls_start_failure (const char *const *args,
-                          const char        *expected)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = tu_run_serve (args, &out, &err);
-
-  g_test_message ("status %d: %s", status, err);
-  g_assert_cmpint (status, ==, 1);
-  g_assert_true (g_str_has_prefix (err, "inet-serve: cannot serve TLS: "));
-  g_assert_nonnull (strstr (err, expected));
-  g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");
-  g_assert_cmpstr (out, ==, "");
-}
-
-static void
 test_tls_start_failures (void)
 {
   g_autofree char *cert = NULL;
@@ -585,15 +569,19 @@ test_tls_start_failures (void)
   p12_wrong = g_strconcat ("--password-file=", certs.wrong_password, NULL);
 
   /* a missing file, named */
-  assert_tls_start_failure (ARGS ("--tls", "--cert=/nonexistent/cert.pem", "127.0.0.1:0"),
-                            "/nonexistent/cert.pem");
+  tu_assert_start_failure (ARGS ("--tls", "--cert=/nonexistent/cert.pem", "127.0.0.1:0"),
+                           "cannot serve TLS: ", "/nonexistent/cert.pem");
   /* the key of another certificate */
-  assert_tls_start_failure (ARGS ("--tls", cert, other_key, "127.0.0.1:0"), "does not belong");
+  tu_assert_start_failure (ARGS ("--tls", cert, other_key, "127.0.0.1:0"), "cannot serve TLS: ",
+                           "does not belong");
   /* a wrong password, for a key and for a PKCS#12 file */
-  assert_tls_start_failure (ARGS ("--tls", cert, key, wrong, "127.0.0.1:0"), "password");
-  assert_tls_start_failure (ARGS ("--tls", p12, p12_wrong, "127.0.0.1:0"), "password");
+  tu_assert_start_failure (ARGS ("--tls", cert, key, wrong, "127.0.0.1:0"), "cannot serve TLS: ",
+                           "password");
+  tu_assert_start_failure (ARGS ("--tls", p12, p12_wrong, "127.0.0.1:0"), "cannot serve TLS: ",
+                           "password");
   /* no password for an encrypted key */
-  assert_tls_start_failure (ARGS ("--tls", cert, key, "127.0.0.1:0"), "password");
+  tu_assert_start_failure (ARGS ("--tls", cert, key, "127.0.0.1:0"), "cannot serve TLS: ",
+                           "password");
   certs_clear (&certs);
 }
 
