@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ic-latency-probe.h"
 #include "ic-window.h"
 
 struct _IcApplication
@@ -22,7 +23,10 @@ ic_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (ic_window_new (IC_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (ic_window_new (IC_APPLICATION (app)));
+      ic_latency_probe_watch_window (GTK_WIDGET (window));
+    }
   gtk_window_present (window);
 }
 
@@ -112,6 +116,15 @@ ic_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
                                            accels[i].accels);
+  /* INET_CONSOLE_PROBE: main-loop latency and frame times, for benchmarks */
+  ic_latency_probe_start ();
+}
+
+static void
+ic_application_shutdown (GApplication *app)
+{
+  ic_latency_probe_stop ();
+  G_APPLICATION_CLASS (ic_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -121,6 +134,7 @@ ic_application_class_init (IcApplicationClass *klass)
 
   app_class->activate = ic_application_activate;
   app_class->startup = ic_application_startup;
+  app_class->shutdown = ic_application_shutdown;
 }
 
 static void

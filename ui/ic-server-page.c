@@ -13,6 +13,7 @@
 #include "ic-server-tls-view.h"
 #include "ic-tls-details.h"
 #include "ic-traffic-view.h"
+#include "ic-ui-util.h"
 
 static const guint bandwidth_steps[] = {
   0, 100, 250, 500, 1000, 2000, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
@@ -75,6 +76,7 @@ struct _IcServerPage
   GtkSingleSelection *selection;
   IcClient *client;
   guint64 client_serial;
+  guint header_source;          /* a coalesced update_header is pending */
   const char *status_class;
   gboolean updating_limits;
 };
@@ -196,10 +198,8 @@ update_header (IcServerPage *self)
 
   gtk_label_set_text (self->name_label, ic_server_get_name (self->server));
   gtk_label_set_text (self->status_label, ic_server_status_to_label (status));
-  if (self->status_class)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), self->status_class);
-  self->status_class = ic_server_status_to_css (status);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), self->status_class);
+  ic_ui_set_state_class (GTK_WIDGET (self->status_label), &self->status_class,
+                         ic_server_status_to_css (status));
 
   address_line = g_strdup_printf ("%s · %s%s", address ? address : "", service_label (service),
                                   tls ? " · TLS" : "");
@@ -227,6 +227,26 @@ update_header (IcServerPage *self)
   gtk_revealer_set_reveal_child (self->error_revealer, status == IC_SERVER_FAILED && error);
   if (error)
     gtk_label_set_text (self->error_label, error);
+}
+
+static gboolean
+header_update_cb (gpointer data)
+{
+  IcServerPage *self = data;
+
+  self->header_source = 0;
+  update_header (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A sampler tick changes a dozen properties, one notify each: the header
+ * is updated once for them, before the next frame is drawn. */
+static void
+queue_header_update (IcServerPage *self)
+{
+  if (self->header_source == 0)
+    self->header_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, header_update_cb, self,
+                                           NULL);
 }
 
 static GtkWidget *
@@ -720,12 +740,15 @@ ic_server_page_set_server (IcServerPage *self,
   if (server)
     {
       for (guint i = 0; i < G_N_ELEMENTS (header_props); i++)
-        g_signal_connect_object (server, header_props[i], G_CALLBACK (update_header), self,
+        g_signal_connect_object (server, header_props[i], G_CALLBACK (queue_header_update), self,
                                  G_CONNECT_SWAPPED);
       for (guint i = 0; i < G_N_ELEMENTS (limit_props); i++)
         g_signal_connect_object (server, limit_props[i], G_CALLBACK (load_limits), self,
                                  G_CONNECT_SWAPPED);
       g_signal_connect_object (server, "notify::running", G_CALLBACK (update_clients_stack), self,
+                               G_CONNECT_SWAPPED);
+      /* a port-0 server learns its port after it is running */
+      g_signal_connect_object (server, "notify::port", G_CALLBACK (update_clients_stack), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (ic_server_get_history (server), "changed",
                                G_CALLBACK (update_history), self, G_CONNECT_SWAPPED);
@@ -858,6 +881,7 @@ ic_server_page_dispose (GObject *object)
   IcServerPage *self = IC_SERVER_PAGE (object);
 
   ic_server_page_set_server (self, NULL);
+  g_clear_handle_id (&self->header_source, g_source_remove);
   if (self->client_view)
     gtk_column_view_set_model (self->client_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), IC_TYPE_SERVER_PAGE);

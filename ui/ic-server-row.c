@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ic-ui-util.h"
+
 struct _IcServerRow
 {
   GtkListBoxRow parent_instance;
@@ -97,10 +99,7 @@ update (IcServerRow *self)
   gtk_label_set_text (self->clients_label, clients);
   gtk_widget_set_visible (GTK_WIDGET (self->clients_label), ic_server_get_running (self->server));
 
-  if (self->status_class)
-    gtk_widget_remove_css_class (self->status_dot, self->status_class);
-  self->status_class = ic_server_status_to_css (status);
-  gtk_widget_add_css_class (self->status_dot, self->status_class);
+  ic_ui_set_state_class (self->status_dot, &self->status_class, ic_server_status_to_css (status));
 
   a11y = g_strdup_printf (ngettext ("%s, %s, %u client", "%s, %s, %u clients", n_clients),
                           ic_server_get_name (self->server), subtitle, n_clients);

@@ -1,4 +1,4 @@
-/* ic-ui-util.c - small helpers the TLS widgets share.
+/* ic-ui-util.c - small helpers the widgets share.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -24,4 +24,18 @@ ic_ui_copy_text (GtkWidget  *widget,
                  const char *text)
 {
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
+void
+ic_ui_set_state_class (GtkWidget   *widget,
+                       const char **current,
+                       const char  *css)
+{
+  if (g_strcmp0 (*current, css) == 0)
+    return;
+  if (*current != NULL)
+    gtk_widget_remove_css_class (widget, *current);
+  *current = css;
+  if (css != NULL)
+    gtk_widget_add_css_class (widget, css);
 }

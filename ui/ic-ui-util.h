@@ -1,4 +1,4 @@
-/* ic-ui-util.h - small helpers the TLS widgets share.
+/* ic-ui-util.h - small helpers the widgets share.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -11,5 +11,12 @@ char *ic_ui_display_path (const char *path);
 /* Puts text on the widget's clipboard. */
 void  ic_ui_copy_text    (GtkWidget  *widget,
                           const char *text);
+
+/* Swaps the widget's state class (*current, a static string) for css;
+ * nothing happens when it is the same: a class change restyles the widget
+ * and may start the theme's transitions, which redraw for a while. */
+void  ic_ui_set_state_class (GtkWidget   *widget,
+                             const char **current,
+                             const char  *css);
 
 G_END_DECLS

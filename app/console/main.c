@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include "ic-application.h"
 
@@ -21,6 +22,18 @@ main (int   argc,
 
   /* A client that vanishes mid-write must not kill the console. */
   signal (SIGPIPE, SIG_IGN);
+
+  /* One descriptor per client: a desktop session's soft limit (often
+   * 1,024) would refuse clients long before the machine runs short. */
+  {
+    struct rlimit limit;
+
+    if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+      {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &limit);
+      }
+  }
 
   app = ic_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

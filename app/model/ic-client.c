@@ -388,7 +388,7 @@ void
 ic__client_sample (IcClient *self,
                    gint64    monotonic,
                    gint64    real_time,
-                   gboolean  second)
+                   gboolean  step)
 {
   INETCLIENTSTATS stats = { .dwSize = sizeof stats };
   GObject *object = G_OBJECT (self);
@@ -417,7 +417,7 @@ ic__client_sample (IcClient *self,
   g_object_thaw_notify (object);
 
   ic_transcript_update (self->transcript);
-  if (second)
+  if (step)
     {
       IcStatsSample sample = {
         .time = real_time,

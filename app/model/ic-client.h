@@ -5,7 +5,8 @@
  * bridge; it leaves the list when the DISCONNECT arrives (state CLOSED; the
  * object stays valid for whoever still holds it). Counters, rates, idle
  * time, priority and the paused flag are refreshed by the server's sampler
- * a few times a second, with notify only for values that changed.
+ * once a second (the server samples a quarter of its clients each tick),
+ * with notify only for values that changed.
  * Main context only. Actions on a session that has already ended fail
  * cleanly (the engine handle is generation-tagged).
  * SPDX-License-Identifier: GPL-3.0-or-later */

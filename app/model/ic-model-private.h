@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 #define IC_SAMPLE_INTERVAL_MS 250
 #define IC_SAMPLES_PER_SECOND 4
 
-/* Bytes/s over about the last second, from the samples of the ticks. */
+/* Bytes/s over about the last second, from the samples of the ticks (four
+ * a second for a server, one for a client). */
 typedef struct
 {
   gint64 time[IC_SAMPLES_PER_SECOND + 1];
@@ -74,12 +75,13 @@ SOCKET      ic__client_get_handle   (IcClient      *self);
 /* The DISCONNECT arrived: state CLOSED, final counters. */
 void        ic__client_closed       (IcClient      *self,
                                      const IcEvent *disconnect);
-/* A sampler tick: engine counters, rates, idle, age, priority, paused,
- * transcript. second: also append to the history. */
+/* A sample: engine counters, rates, idle, age, priority, paused,
+ * transcript. step: also append to the history (a one-second step: the
+ * server samples each client once a second, a quarter of them each tick). */
 void        ic__client_sample       (IcClient      *self,
                                      gint64         monotonic,
                                      gint64         real_time,
-                                     gboolean       second);
+                                     gboolean       step);
 
 /* What a client holds to reach its server: cleared when the server is
  * disposed. Main context only. */

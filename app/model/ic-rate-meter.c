@@ -5,6 +5,8 @@
 #include "ic-model-private.h"
 
 #define SLOTS (IC_SAMPLES_PER_SECOND + 1)
+/* "the last second", with room for a sampler that runs a little late */
+#define WINDOW (G_USEC_PER_SEC * 11 / 10)
 
 void
 ic__rate_meter_add (IcRateMeter *meter,
@@ -14,7 +16,7 @@ ic__rate_meter_add (IcRateMeter *meter,
                     double      *rate_in,
                     double      *rate_out)
 {
-  guint oldest;
+  guint oldest, previous;
   double seconds;
 
   meter->time[meter->head] = monotonic;
@@ -27,8 +29,18 @@ ic__rate_meter_add (IcRateMeter *meter,
   *rate_in = *rate_out = 0;
   if (meter->n < 2)
     return;
-  /* the oldest slot: up to IC_SAMPLES_PER_SECOND ticks back */
-  oldest = (meter->head + SLOTS - meter->n) % SLOTS;
+  /* the slot about a second back: the oldest no more than WINDOW old, or
+   * the previous one when even that is older (a late or slower sampler) */
+  previous = (meter->head + SLOTS - 2) % SLOTS;
+  oldest = previous;
+  for (guint back = 3; back <= meter->n; back++)
+    {
+      guint slot = (meter->head + SLOTS - back) % SLOTS;
+
+      if (monotonic - meter->time[slot] > WINDOW)
+        break;
+      oldest = slot;
+    }
   seconds = (double) (monotonic - meter->time[oldest]) / G_USEC_PER_SEC;
   if (seconds <= 0)
     return;

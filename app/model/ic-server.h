@@ -176,8 +176,9 @@ gboolean ic_server_set_bandwidth (IcServer  *self,
 void     ic_server_disconnect_all (IcServer *self,
                                    gboolean  abort);
 
-/* Sample the engine counters now (the server does it 4 times a second on
- * its own; tests call it to avoid waiting). */
+/* Sample the engine counters of the server and of every client now (on
+ * its own the server samples its counters 4 times a second and each
+ * client once a second; tests call it to avoid waiting). */
 void     ic_server_sample       (IcServer   *self);
 
 G_END_DECLS

@@ -396,6 +396,74 @@ test_bulk_splice (Fixture       *f,
   g_assert_cmpuint (f->removed, ==, n);
 }
 
+/* A TLS client: connected, handshake done (ssl), or NULL ssl before it. */
+static SSL *
+tls_handshake (SSL_CTX *context,
+               int      fd)
+{
+  SSL *ssl = SSL_new (context);
+
+  SSL_set_fd (ssl, fd);
+  g_assert_cmpint (SSL_connect (ssl), ==, 1);
+  return ssl;
+}
+
+static void
+test_rows_in_id_order (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(IcProfile) profile = make_profile (IC_SERVICE_ECHO);
+  SSL_CTX *context;
+  SSL *ssl[3];
+  int fds[3];
+  guint ports[3];
+  guint64 accepted = 0;
+
+  g_test_summary ("Sessions whose CONNECT comes after a later one's (their TLS handshake "
+                  "took longer) take their place in id order, in one splice");
+
+  profile->tls = TRUE;
+  profile->self_signed = TRUE;
+  ic_server_set_profile (f->server, profile);
+  start (f);
+  context = SSL_CTX_new (TLS_client_method ());
+  SSL_CTX_set_verify (context, SSL_VERIFY_NONE, NULL);
+
+  /* accepted first (the lower ids), but silent: no handshake, no CONNECT */
+  for (guint i = 0; i < 2; i++)
+    {
+      fds[i] = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), &ports[i]);
+      IC_TEST_SPIN_UNTIL (f->context, (ic_server_sample (f->server),
+                                       g_object_get (f->server, "accepted", &accepted, NULL),
+                                       accepted == i + 1));
+    }
+  fds[2] = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), &ports[2]);
+  ssl[2] = tls_handshake (context, fds[2]);
+  IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 1);
+
+  /* both CONNECTs wait on the bridge, then arrive in one batch */
+  ssl[0] = tls_handshake (context, fds[0]);
+  ssl[1] = tls_handshake (context, fds[1]);
+  IC_TEST_SPIN_UNTIL (NULL, bridge_queued (f) == 2);
+  f->items_changed = f->added = f->removed = 0;
+  g_assert_true (g_main_context_iteration (f->context, FALSE));
+  g_assert_cmpuint (n_rows (f), ==, 3);
+  g_assert_cmpuint (f->items_changed, ==, 1);
+  g_assert_cmpuint (f->added - f->removed, ==, 2);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (ic_client_get_port (row (f, i)), ==, ports[i]);
+  g_assert_cmpuint (ic_client_get_id (row (f, 0)), <, ic_client_get_id (row (f, 1)));
+  g_assert_cmpuint (ic_client_get_id (row (f, 1)), <, ic_client_get_id (row (f, 2)));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      SSL_free (ssl[i]);
+      close (fds[i]);
+    }
+  SSL_CTX_free (context);
+  IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 0);
+}
+
 static void
 test_stop_async (Fixture       *f,
                  gconstpointer  data)
@@ -848,6 +916,8 @@ main (int   argc,
   g_test_add ("/app/server/stop-hard-line", Fixture, echo, setup, test_stop_hard_line,
               teardown);
   g_test_add ("/app/server/bulk-splice", Fixture, echo, setup, test_bulk_splice, teardown);
+  g_test_add ("/app/server/rows-in-id-order", Fixture, echo, setup, test_rows_in_id_order,
+              teardown);
   g_test_add ("/app/server/stop-async", Fixture, echo, setup, test_stop_async, teardown);
   g_test_add ("/app/server/limits", Fixture, echo, setup, test_limits, teardown);
   g_test_add ("/app/server/client-actions", Fixture, echo, setup, test_client_actions,
