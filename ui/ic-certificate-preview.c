@@ -12,6 +12,7 @@ struct _IcCertificatePreview
 
   /* Template widgets */
   GtkStack *status_icon_stack;
+  GtkSpinner *spinner;
   GtkImage *status_icon;
   GtkLabel *status_title;
   GtkLabel *status_subtitle;
@@ -362,6 +363,8 @@ update_status (IcCertificatePreview *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), *c);
   gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), css);
   gtk_stack_set_visible_child_name (self->status_icon_stack, self->busy ? "spinner" : "icon");
+  /* a spinning spinner animates (a frame each time) even on a hidden page */
+  gtk_spinner_set_spinning (self->spinner, self->busy);
   gtk_label_set_text (self->status_title, title);
   gtk_label_set_text (self->status_subtitle, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->status_subtitle), subtitle && *subtitle);
@@ -471,6 +474,7 @@ ic_certificate_preview_class_init (IcCertificatePreviewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/inetconsole/Console/ui/ic-certificate-preview.ui");
   gtk_widget_class_bind_template_child (widget_class, IcCertificatePreview, status_icon_stack);
+  gtk_widget_class_bind_template_child (widget_class, IcCertificatePreview, spinner);
   gtk_widget_class_bind_template_child (widget_class, IcCertificatePreview, status_icon);
   gtk_widget_class_bind_template_child (widget_class, IcCertificatePreview, status_title);
   gtk_widget_class_bind_template_child (widget_class, IcCertificatePreview, status_subtitle);

@@ -15,6 +15,7 @@ struct _IcSelfSignedDialog
 
   /* Template widgets */
   GtkStack *create_stack;
+  GtkSpinner *spinner;
   GtkWidget *create_button;
   GtkRevealer *error_revealer;
   GtkLabel *error_label;
@@ -161,11 +162,13 @@ on_created (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           gtk_stack_set_visible_child_name (self->create_stack, "button");
+          gtk_spinner_set_spinning (self->spinner, FALSE);
           show_error (self, error->message);
         }
       return;
     }
   gtk_stack_set_visible_child_name (self->create_stack, "button");
+  gtk_spinner_set_spinning (self->spinner, FALSE);
   g_signal_emit (self, signals[CREATED], 0, self->cert_file, self->key_file);
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -182,6 +185,7 @@ ic_self_signed_dialog_create (IcSelfSignedDialog *self)
   show_error (self, NULL);
   request = ic_self_signed_dialog_dup_request (self);
   gtk_stack_set_visible_child_name (self->create_stack, "busy");
+  gtk_spinner_set_spinning (self->spinner, TRUE);
   /* making an RSA key takes a moment: never on the main thread */
   ic_certificate_create_async (request, self->cancellable, on_created, g_object_ref (self));
 }
@@ -269,6 +273,7 @@ ic_self_signed_dialog_class_init (IcSelfSignedDialogClass *klass)
                                                "/org/inetconsole/Console/ui/ic-self-signed-dialog.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, IcSelfSignedDialog, name)
   BIND (create_stack);
+  BIND (spinner);
   BIND (create_button);
   BIND (error_revealer);
   BIND (error_label);
