@@ -5,8 +5,8 @@
  * bridge; it leaves the list when the DISCONNECT arrives (state CLOSED; the
  * object stays valid for whoever still holds it). Counters, rates, idle
  * time, priority and the paused flag are refreshed by the server's sampler
- * once a second (the server samples a quarter of its clients each tick),
- * with notify only for values that changed.
+ * once a second (all of a server's clients on the same tick, so a table
+ * of them changes in one frame), with notify only for values that changed.
  * Main context only. Actions on a session that has already ended fail
  * cleanly (the engine handle is generation-tagged).
  * SPDX-License-Identifier: GPL-3.0-or-later */

@@ -77,7 +77,7 @@ void        ic__client_closed       (IcClient      *self,
                                      const IcEvent *disconnect);
 /* A sample: engine counters, rates, idle, age, priority, paused,
  * transcript. step: also append to the history (a one-second step: the
- * server samples each client once a second, a quarter of them each tick). */
+ * server samples its clients once a second). */
 void        ic__client_sample       (IcClient      *self,
                                      gint64         monotonic,
                                      gint64         real_time,
