@@ -54,6 +54,11 @@ struct _IcServer
   IcStatsHistory *history;       /* (owned) */
   GListStore *clients;           /* (owned) (element-type IcClient), by id */
   GHashTable *clients_by_id;     /* (owned) id -> IcClient (owned) */
+  GPtrArray *pending_added;      /* (owned) (element-type IcClient) not yet in clients */
+  GPtrArray *pending_gone;       /* (owned) (element-type IcClient) still in clients */
+  GSource *list_flush;           /* (owned) (nullable) applies the pending changes */
+  double list_tokens;            /* list changes allowed now (see queue_client_changes) */
+  gint64 list_tokens_time;
   GListStore *failures;          /* (owned) (element-type IcHandshakeFailure) this run's
                                   * failed TLS handshakes, oldest first, bounded */
   IcRun *run;                    /* (owned) (nullable) */
@@ -415,6 +420,11 @@ remove_all_clients (IcServer *self)
   gpointer value;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->clients));
 
+  if (self->list_flush != NULL)
+    g_source_destroy (self->list_flush);
+  g_clear_pointer (&self->list_flush, g_source_unref);
+  g_ptr_array_set_size (self->pending_added, 0);
+  g_ptr_array_set_size (self->pending_gone, 0);
   g_hash_table_iter_init (&iter, self->clients_by_id);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -428,6 +438,86 @@ remove_all_clients (IcServer *self)
       g_list_store_remove_all (self->clients);
       ic__set_uint (self, &self->n_clients, 0, properties[PROP_N_CLIENTS]);
       g_signal_emit (self, signals[CLIENTS_CHANGED], 0, 0, n);
+    }
+}
+
+/* ---------------------------------------------------- list changes */
+
+/* Rows appear and leave in bursts of at most LIST_BURST list changes, then
+ * LIST_RATE a second: each change costs the views (a GtkColumnView makes
+ * the widgets of every new row), and under connection churn (thousands of
+ * short sessions a second) most sessions then come and go between two
+ * changes and never become rows. Lookups and actions see every session at
+ * once (clients_by_id); only the list lags, by at most 1/LIST_RATE s. */
+#define LIST_RATE  4.0
+#define LIST_BURST 4.0
+
+static void
+flush_client_changes (IcServer *self)
+{
+  g_autoptr(GPtrArray) added = g_steal_pointer (&self->pending_added);
+  g_autoptr(GPtrArray) gone = g_steal_pointer (&self->pending_gone);
+
+  if (self->list_flush != NULL)
+    g_source_destroy (self->list_flush);
+  g_clear_pointer (&self->list_flush, g_source_unref);
+  self->pending_added = g_ptr_array_new_with_free_func (g_object_unref);
+  self->pending_gone = g_ptr_array_new_with_free_func (g_object_unref);
+  apply_client_changes (self, added, gone);
+}
+
+static gboolean
+list_flush_cb (gpointer user_data)
+{
+  IcServer *self = IC_SERVER (user_data);
+
+  self->list_tokens = 0;
+  self->list_tokens_time = g_get_monotonic_time ();
+  flush_client_changes (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_client_changes (IcServer  *self,
+                      GPtrArray *added,
+                      GPtrArray *gone)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint index;
+
+  for (guint i = 0; i < gone->len; i++)
+    {
+      IcClient *client = g_ptr_array_index (gone, i);
+
+      /* came and went between two list changes: never a row */
+      if (g_ptr_array_find (self->pending_added, client, &index))
+        g_ptr_array_remove_index (self->pending_added, index);
+      else
+        g_ptr_array_add (self->pending_gone, g_object_ref (client));
+    }
+  for (guint i = 0; i < added->len; i++)
+    g_ptr_array_add (self->pending_added, g_object_ref (g_ptr_array_index (added, i)));
+  if (self->pending_added->len == 0 && self->pending_gone->len == 0)
+    return;
+
+  self->list_tokens = MIN (LIST_BURST, self->list_tokens
+                                       + (now - self->list_tokens_time) * LIST_RATE
+                                         / G_USEC_PER_SEC);
+  self->list_tokens_time = now;
+  if (self->list_flush == NULL && self->list_tokens >= 1)
+    {
+      self->list_tokens -= 1;
+      flush_client_changes (self);
+    }
+  else if (self->list_flush == NULL)
+    {
+      self->list_flush = g_timeout_source_new ((guint) ((1 - self->list_tokens) * 1000
+                                                        / LIST_RATE) + 1);
+      /* the bridge's priority: input and frames first */
+      g_source_set_priority (self->list_flush, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_static_name (self->list_flush, "[inet-console] client list");
+      g_source_set_callback (self->list_flush, list_flush_cb, self, NULL);
+      g_source_attach (self->list_flush, self->context);
     }
 }
 
@@ -471,20 +561,36 @@ apply_batch (IcBridge  *bridge,
   gboolean engine_stopped = FALSE, status_changed = FALSE;
   const char *name = ic_server_get_name (self);
 
+  g_autoptr(GHashTable) ended = NULL;
+
   g_assert (g_main_context_is_owner (self->context));
   g_assert (run != NULL && run->bridge == bridge);
+
+  /* sessions that connect and leave within this batch never get a row (nor
+   * the row's object: under connection churn that is most of them) */
+  for (guint i = 0; i < events->len; i++)
+    {
+      IcEvent *event = g_ptr_array_index (events, i);
+
+      if (event->kind != IC_EVENT_DISCONNECT)
+        continue;
+      if (ended == NULL)
+        ended = g_hash_table_new (g_direct_hash, g_direct_equal);
+      g_hash_table_add (ended, GUINT_TO_POINTER (event->client_id));
+    }
 
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 0; i < events->len; i++)
     {
       IcEvent *event = g_ptr_array_index (events, i);
       IcClient *client;
-      guint index;
 
       g_ptr_array_add (entries, ic_log_entry_new_from_event (event, name));
       switch (event->kind)
         {
         case IC_EVENT_CONNECT:
+          if (ended != NULL && g_hash_table_contains (ended, GUINT_TO_POINTER (event->client_id)))
+            break;
           client = ic__client_new (self, event, run_service (run), linger_blocks (self));
           g_hash_table_replace (self->clients_by_id, GUINT_TO_POINTER (event->client_id),
                                 client);
@@ -498,11 +604,7 @@ apply_batch (IcBridge  *bridge,
           if (client == NULL)
             break;
           ic__client_closed (client, event);
-          /* connected and gone within one batch: the row never shows */
-          if (g_ptr_array_find (added, client, &index))
-            g_ptr_array_remove_index (added, index);
-          else
-            g_ptr_array_add (gone, g_object_ref (client));
+          g_ptr_array_add (gone, g_object_ref (client));
           g_hash_table_remove (self->clients_by_id, GUINT_TO_POINTER (event->client_id));
           break;
 
@@ -542,7 +644,7 @@ apply_batch (IcBridge  *bridge,
         }
     }
 
-  apply_client_changes (self, added, gone);
+  queue_client_changes (self, added, gone);
   append_failures (self, failures);
   ic_event_log_append_many (self->log, entries);
   if (status_changed)
@@ -730,6 +832,13 @@ ic_server_dispose (GObject *object)
       self->anchor->server = NULL;
       g_clear_pointer (&self->anchor, ic__server_anchor_unref);
     }
+  if (self->list_flush != NULL)
+    g_source_destroy (self->list_flush);
+  g_clear_pointer (&self->list_flush, g_source_unref);
+  if (self->pending_added != NULL)
+    g_ptr_array_set_size (self->pending_added, 0);
+  if (self->pending_gone != NULL)
+    g_ptr_array_set_size (self->pending_gone, 0);
   if (self->clients != NULL)
     g_list_store_remove_all (self->clients);
   if (self->clients_by_id != NULL)
@@ -745,6 +854,8 @@ ic_server_finalize (GObject *object)
 
   g_assert (self->run == NULL);
   g_clear_object (&self->clients);
+  g_clear_pointer (&self->pending_added, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_gone, g_ptr_array_unref);
   g_clear_object (&self->failures);
   g_clear_pointer (&self->clients_by_id, g_hash_table_unref);
   g_clear_object (&self->log);
@@ -1018,6 +1129,9 @@ static void
 ic_server_init (IcServer *self)
 {
   self->clients = g_list_store_new (IC_TYPE_CLIENT);
+  self->pending_added = g_ptr_array_new_with_free_func (g_object_unref);
+  self->pending_gone = g_ptr_array_new_with_free_func (g_object_unref);
+  self->list_tokens = LIST_BURST;
   self->failures = g_list_store_new (IC_TYPE_HANDSHAKE_FAILURE);
   self->clients_by_id = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                                g_object_unref);

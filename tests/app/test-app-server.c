@@ -465,6 +465,46 @@ test_rows_in_id_order (Fixture       *f,
 }
 
 static void
+count_changes_cb (IcServer *server,
+                  guint     added,
+                  guint     removed,
+                  guint    *count)
+{
+  (*count)++;
+}
+
+static void
+test_churn (Fixture       *f,
+            gconstpointer  data)
+{
+  const guint n = 1500;
+  guint changes = 0;
+  gint64 begin, end;
+  double seconds;
+
+  g_test_summary ("Under connection churn the client list changes a few times a second, "
+                  "not once per session; every session is in the log; the list ends empty");
+
+  start (f);
+  g_signal_connect (f->server, "clients-changed", G_CALLBACK (count_changes_cb), &changes);
+  begin = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      close (ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), NULL));
+      g_main_context_iteration (f->context, FALSE);
+    }
+  IC_TEST_SPIN_UNTIL (f->context, log_count (f, IC_EVENT_DISCONNECT) == n);
+  IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 0);
+  end = g_get_monotonic_time ();
+  seconds = (double) (end - begin) / G_USEC_PER_SEC;
+  g_test_message ("%u sessions in %.2f s, %u list changes", n, seconds, changes);
+  g_assert_cmpuint (log_count (f, IC_EVENT_CONNECT), ==, n);
+  /* a burst of 4, then at most 4 a second (and the one that empties it) */
+  g_assert_cmpfloat (changes, <=, 4 + 4 * seconds + 1);
+  g_signal_handlers_disconnect_by_func (f->server, count_changes_cb, &changes);
+}
+
+static void
 test_stop_async (Fixture       *f,
                  gconstpointer  data)
 {
@@ -918,6 +958,7 @@ main (int   argc,
   g_test_add ("/app/server/bulk-splice", Fixture, echo, setup, test_bulk_splice, teardown);
   g_test_add ("/app/server/rows-in-id-order", Fixture, echo, setup, test_rows_in_id_order,
               teardown);
+  g_test_add ("/app/server/churn", Fixture, echo, setup, test_churn, teardown);
   g_test_add ("/app/server/stop-async", Fixture, echo, setup, test_stop_async, teardown);
   g_test_add ("/app/server/limits", Fixture, echo, setup, test_limits, teardown);
   g_test_add ("/app/server/client-actions", Fixture, echo, setup, test_client_actions,

@@ -115,12 +115,16 @@ wait $shot || true
 [ -z "$perf" ] || wait "$perf" || true
 rss_end=$(grep VmRSS "/proc/$pid/status")
 
+# closing the window stops the server (its clients get their DISCONNECT)
+# and the application; bounded: QUIT_WAIT seconds (default 120)
 xdotool key ctrl+q
 i=0
 while kill -0 "$pid" 2>/dev/null; do
-  i=$((i + 1)); [ $i -lt 150 ] || { kill "$pid"; break; }; sleep 0.2
+  i=$((i + 1)); [ $i -lt $((${QUIT_WAIT:-120} * 5)) ] || { kill "$pid"; echo "quit: killed"; break; }
+  sleep 0.2
 done
 wait "$pid" || true
+echo "quit: $((i / 5)) s after Ctrl+Q"
 
 ticks=$(getconf CLK_TCK)
 echo "load: $(cat "$out/loadgen.txt")"
