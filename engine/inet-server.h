@@ -81,6 +81,9 @@ typedef void VOID;
 /* Defaults used by the reference example. */
 #define INET_BACKLOG 0  /* 0 = SOMAXCONN */
 #define INET_TIMEOUT 20 /* seconds */
+/* A TLS handshake is bounded by the server timeout, or by this many
+ * seconds when the server has none. */
+#define INET_HANDSHAKE_DEFAULT_TIMEOUT 60
 
 /* --------------------------------------------------------------- priority */
 

@@ -665,7 +665,11 @@ handshake (InetSession *session)
 {
   InetServer *server = session->server;
   INETSECURITYINFO *info = calloc (1, sizeof *info);
-  uint64_t deadline = server->timeout ? inet__mono_us () + (uint64_t) server->timeout * 1000000u : 0;
+  /* a handshake ends: at the server timeout, or at a minute without one
+   * (a client that opens a TLS port and says nothing must not hold a
+   * thread until the server stops) */
+  unsigned seconds = server->timeout ? server->timeout : INET_HANDSHAKE_DEFAULT_TIMEOUT;
+  uint64_t deadline = inet__mono_us () + (uint64_t) seconds * 1000000u;
   char detail[256] = "";
   DWORD error = 0;
   InetTlsSession *tls;
