@@ -97,6 +97,8 @@ ic_application_startup (GApplication *app)
     { "win.show-page('clients')", { "<Alt>1", NULL } },
     { "win.show-page('events')", { "<Alt>2", NULL } },
     { "win.show-page('limits')", { "<Alt>3", NULL } },
+    { "win.show-page('tls')", { "<Alt>4", NULL } },
+    { "win.copy-client-command", { "<Primary><Shift>c", NULL } },
     { "win.find", { "<Primary>f", NULL } },
     { "win.disconnect-client", { "Delete", NULL } },
     { "win.abort-client", { "<Shift>Delete", NULL } },

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "ic-service.h"
+#include "ic-tls-page.h"
 
 enum { ADDRESS_LOOPBACK, ADDRESS_ANY4, ADDRESS_DUAL, ADDRESS_LOOPBACK6, ADDRESS_OTHER };
 static const char *address_presets[] = { "127.0.0.1", "0.0.0.0", "::", "::1" };
@@ -43,6 +44,8 @@ struct _IcServerDialog
   AdwEntryRow *http_body_row;
   AdwPreferencesGroup *rules_group;
   GtkBox *tls_slot;
+  AdwViewStack *view_stack;
+  IcTlsPage *tls_page;
 
   /* Owned */
   IcProfile *base;              /* what the dialog started from (TLS etc. kept) */
@@ -243,6 +246,7 @@ load_profile (IcServerDialog  *self,
                          profile->http_body ? profile->http_body : "");
   for (guint i = 0; profile->rules && i < profile->rules->len; i++)
     add_rule_row (self, g_ptr_array_index (profile->rules, i));
+  ic_tls_page_set_profile (self->tls_page, profile);
 }
 
 static const char *
@@ -311,6 +315,7 @@ ic_server_dialog_dup_profile (IcServerDialog *self)
                        ic_rule_new (adw_combo_row_get_selected (match), rule_text (row, "pattern"),
                                     rule_text (row, "reply"), gtk_switch_get_active (hex)));
     }
+  ic_tls_page_apply (self->tls_page, profile);
   return profile;
 }
 
@@ -412,6 +417,8 @@ check_fields (IcServerDialog *self)
       mark (reply, bad_reply, _("A hex reply must be pairs of hex digits, such as 0d 0a."), &first);
       mark (row, bad_pattern || bad_reply, NULL, &first);
     }
+  if (first == NULL)
+    first = ic_tls_page_dup_problem (self->tls_page);
   return first;
 }
 
@@ -469,8 +476,24 @@ update_visibility (IcServerDialog *self)
 static void
 on_field_changed (IcServerDialog *self)
 {
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *host = g_strstrip (g_strdup (field_host (self)));
+
   update_visibility (self);
+  ic_tls_page_set_listen_host (self->tls_page, host);
+  ic_tls_page_set_server_name (self->tls_page, name);
   validate_inline (self);
+}
+
+/* A dot on the TLS tab while the certificate has a problem that stops the
+ * server from starting. */
+static void
+on_tls_report_changed (IcServerDialog *self)
+{
+  IcCertificateReport *report = ic_tls_page_get_report (self->tls_page);
+  AdwViewStackPage *page = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->tls_slot));
+
+  adw_view_stack_page_set_needs_attention (page, report && ic_certificate_report_has_errors (report));
 }
 
 gboolean
@@ -488,6 +511,21 @@ ic_server_dialog_save (IcServerDialog *self)
   g_signal_emit (self, signals[SAVED], 0, profile);
   gtk_window_close (GTK_WINDOW (self));
   return TRUE;
+}
+
+void
+ic_server_dialog_show_page (IcServerDialog *self,
+                            const char     *name)
+{
+  g_return_if_fail (IC_IS_SERVER_DIALOG (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+GtkWidget *
+ic_server_dialog_get_tls_page (IcServerDialog *self)
+{
+  g_return_val_if_fail (IC_IS_SERVER_DIALOG (self), NULL);
+  return GTK_WIDGET (self->tls_page);
 }
 
 static void
@@ -513,6 +551,9 @@ connect_changes (IcServerDialog *self)
   g_signal_connect_swapped (self->address_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->service_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->linger_switch, "notify::active", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->tls_page, "changed", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->tls_page, "report-changed", G_CALLBACK (on_tls_report_changed),
+                            self);
 }
 
 static void
@@ -581,6 +622,7 @@ ic_server_dialog_class_init (IcServerDialogClass *klass)
   BIND (http_body_row);
   BIND (rules_group);
   BIND (tls_slot);
+  BIND (view_stack);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
 
@@ -595,6 +637,9 @@ ic_server_dialog_init (IcServerDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rule_rows = g_ptr_array_new ();
+  self->tls_page = IC_TLS_PAGE (ic_tls_page_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->tls_page), TRUE);
+  gtk_box_append (self->tls_slot, GTK_WIDGET (self->tls_page));
 
   button = gtk_button_new_from_icon_name ("list-add-symbolic");
   gtk_widget_add_css_class (button, "flat");

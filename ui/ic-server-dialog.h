@@ -1,5 +1,5 @@
 /* ic-server-dialog.h - the new/edit server dialog: every InetServerStart
- * parameter, limits, the service and its reply rules (TLS: a later page).
+ * parameter, limits, the service and its reply rules, and TLS (ic-tls-page.h).
  * Invalid input is shown inline and keeps the dialog from saving.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
@@ -27,6 +27,11 @@ IcProfile *ic_server_dialog_dup_profile (IcServerDialog *self);
 /* FALSE + a translated message naming the first invalid field. */
 gboolean   ic_server_dialog_validate    (IcServerDialog *self,
                                          GError        **error);
+/* Shows a page: "general", "service" or "tls". */
+void       ic_server_dialog_show_page   (IcServerDialog *self,
+                                         const char     *name);
+/* The TLS page (tests drive it as a person would). */
+GtkWidget *ic_server_dialog_get_tls_page (IcServerDialog *self);
 /* Saves as if the button was pressed; FALSE if the input is invalid. */
 gboolean   ic_server_dialog_save        (IcServerDialog *self);
 

@@ -10,6 +10,8 @@
 #include "ic-event-log-view.h"
 #include "ic-graph.h"
 #include "ic-server-row.h"
+#include "ic-server-tls-view.h"
+#include "ic-tls-details.h"
 #include "ic-traffic-view.h"
 
 static const guint bandwidth_steps[] = {
@@ -46,6 +48,12 @@ struct _IcServerPage
   GtkToggleButton *hex_toggle;
   IcTrafficView *traffic_view;
   IcGraph *client_graph;
+  GtkWidget *client_switcher;
+  GtkWidget *traffic_tools;
+  GtkStack *client_stack;
+  IcTlsDetails *tls_details;
+  AdwViewStackPage *tls_stack_page;
+  IcServerTlsView *tls_view;
   IcEventLogView *event_log_view;
   GtkRange *max_clients_scale;
   GtkLabel *max_clients_scale_value;
@@ -58,7 +66,8 @@ struct _IcServerPage
   AdwComboRow *priority_row;
 
   /* Counter labels, made in init */
-  GtkLabel *counter_values[5];
+  GtkLabel *counter_values[6];
+  GtkWidget *failed_counter;    /* shown for TLS servers */
 
   /* Owned */
   IcServer *server;
@@ -166,8 +175,8 @@ update_header (IcServerPage *self)
   IcServerStatus status;
   g_autofree char *service = NULL;
   g_autofree char *address_line = NULL;
-  char *values[5];
-  guint64 accepted = 0, rejected = 0, bytes_in = 0, bytes_out = 0;
+  char *values[6];
+  guint64 accepted = 0, rejected = 0, bytes_in = 0, bytes_out = 0, failed = 0;
   double rate_in = 0, rate_out = 0;
   guint peak = 0;
   gboolean tls = FALSE, running;
@@ -182,7 +191,8 @@ update_header (IcServerPage *self)
   error = ic_server_get_error (self->server);
   g_object_get (self->server, "service", &service, "tls", &tls, "accepted", &accepted,
                 "rejected", &rejected, "bytes-in", &bytes_in, "bytes-out", &bytes_out,
-                "rate-in", &rate_in, "rate-out", &rate_out, "peak-clients", &peak, NULL);
+                "rate-in", &rate_in, "rate-out", &rate_out, "peak-clients", &peak,
+                "handshake-failures", &failed, NULL);
 
   gtk_label_set_text (self->name_label, ic_server_get_name (self->server));
   gtk_label_set_text (self->status_label, ic_server_status_to_label (status));
@@ -200,12 +210,15 @@ update_header (IcServerPage *self)
   values[2] = g_strdup_printf ("%" G_GUINT64_FORMAT, rejected);
   values[3] = g_format_size (bytes_in);
   values[4] = g_format_size (bytes_out);
-  for (guint i = 0; i < 5; i++)
+  values[5] = g_strdup_printf ("%" G_GUINT64_FORMAT, failed);
+  for (guint i = 0; i < 6; i++)
     {
       gtk_label_set_text (self->counter_values[i], values[i]);
       g_free (values[i]);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->counters_box), running || accepted > 0);
+  gtk_widget_set_visible (self->failed_counter, tls);
+  adw_view_stack_page_set_visible (self->tls_stack_page, tls);
 
   gtk_stack_set_visible_child_name (self->start_stack, running ? "stop" : "start");
   gtk_stack_set_visible_child_name (self->suspend_stack,
@@ -234,6 +247,7 @@ make_counter (IcServerPage *self,
   gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
   self->counter_values[index] = GTK_LABEL (value);
+  gtk_widget_set_tooltip_text (box, title);
   return box;
 }
 
@@ -398,6 +412,14 @@ set_client (IcServerPage *self,
     }
   update_client_title (self);
   update_client_history (self);
+  ic_tls_details_set_client (self->tls_details, client);
+  {
+    gboolean secure = client && ic_client_get_secure (client);
+
+    gtk_widget_set_visible (self->client_switcher, secure);
+    if (!secure)
+      gtk_stack_set_visible_child_name (self->client_stack, "traffic");
+  }
   /* The traffic pane is there only while a client is selected. */
   gtk_widget_set_visible (self->client_pane, client != NULL);
 }
@@ -672,7 +694,7 @@ ic_server_page_set_server (IcServerPage *self,
   static const char *header_props[] = {
     "notify::name", "notify::status", "notify::address", "notify::error", "notify::n-clients",
     "notify::accepted", "notify::rejected", "notify::bytes-in", "notify::bytes-out",
-    "notify::service", "notify::tls",
+    "notify::service", "notify::tls", "notify::handshake-failures",
   };
   static const char *limit_props[] = {
     "notify::max-clients", "notify::max-per-address", "notify::accept-interval",
@@ -712,6 +734,9 @@ ic_server_page_set_server (IcServerPage *self,
       load_limits (self);
     }
   ic_event_log_view_set_server (self->event_log_view, server ? ic_server_get_name (server) : NULL);
+  ic_server_tls_view_set_server (self->tls_view, server);
+  if (server == NULL)
+    adw_view_stack_page_set_visible (self->tls_stack_page, FALSE);
   update_clients_stack (self);
 }
 
@@ -750,6 +775,28 @@ ic_server_page_focus_search (IcServerPage *self)
   g_return_if_fail (IC_IS_SERVER_PAGE (self));
   adw_view_stack_set_visible_child_name (self->view_stack, "events");
   ic_event_log_view_focus_search (self->event_log_view);
+}
+
+IcServerTlsView *
+ic_server_page_get_tls_view (IcServerPage *self)
+{
+  g_return_val_if_fail (IC_IS_SERVER_PAGE (self), NULL);
+  return self->tls_view;
+}
+
+IcTlsDetails *
+ic_server_page_get_tls_details (IcServerPage *self)
+{
+  g_return_val_if_fail (IC_IS_SERVER_PAGE (self), NULL);
+  return self->tls_details;
+}
+
+void
+ic_server_page_show_client_tls (IcServerPage *self,
+                                gboolean      tls)
+{
+  g_return_if_fail (IC_IS_SERVER_PAGE (self));
+  gtk_stack_set_visible_child_name (self->client_stack, tls ? "tls" : "traffic");
 }
 
 GtkColumnView *
@@ -795,6 +842,16 @@ ic_server_page_get_button (IcServerPage *self,
   g_return_val_if_reached (NULL);
 }
 
+static gboolean
+is_traffic (GBinding     *binding,
+            const GValue *from,
+            GValue       *to,
+            gpointer      user_data)
+{
+  g_value_set_boolean (to, g_strcmp0 (g_value_get_string (from), "traffic") == 0);
+  return TRUE;
+}
+
 static void
 ic_server_page_dispose (GObject *object)
 {
@@ -825,6 +882,8 @@ ic_server_page_class_init (IcServerPageClass *klass)
   g_type_ensure (IC_TYPE_GRAPH);
   g_type_ensure (IC_TYPE_TRAFFIC_VIEW);
   g_type_ensure (IC_TYPE_EVENT_LOG_VIEW);
+  g_type_ensure (IC_TYPE_TLS_DETAILS);
+  g_type_ensure (IC_TYPE_SERVER_TLS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/inetconsole/Console/ui/ic-server-page.ui");
@@ -853,6 +912,12 @@ ic_server_page_class_init (IcServerPageClass *klass)
   BIND (hex_toggle);
   BIND (traffic_view);
   BIND (client_graph);
+  BIND (client_switcher);
+  BIND (traffic_tools);
+  BIND (client_stack);
+  BIND (tls_details);
+  BIND (tls_stack_page);
+  BIND (tls_view);
   BIND (event_log_view);
   BIND (max_clients_scale);
   BIND (max_clients_scale_value);
@@ -886,13 +951,25 @@ ic_server_page_init (IcServerPage *self)
 {
   static const char *counter_titles[] = {
     N_("Clients"), N_("Accepted"), N_("Rejected"), N_("Received"), N_("Sent"),
+    N_("Failed TLS"),
   };
   GdkRGBA purple;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (counter_titles); i++)
-    gtk_box_append (self->counters_box, make_counter (self, i, _(counter_titles[i])));
+    {
+      GtkWidget *counter = make_counter (self, i, _(counter_titles[i]));
+
+      gtk_box_append (self->counters_box, counter);
+      self->failed_counter = counter;  /* the last one */
+    }
+  gtk_widget_set_tooltip_text (self->failed_counter,
+                               _("Clients whose TLS handshake failed: see the TLS page"));
+  gtk_widget_set_visible (self->failed_counter, FALSE);
+  /* the Text/Hex tools belong to the traffic, not to the TLS details */
+  g_object_bind_property_full (self->client_stack, "visible-child-name", self->traffic_tools,
+                               "visible", G_BINDING_SYNC_CREATE, is_traffic, NULL, NULL, NULL);
 
   self->sort_model = gtk_sort_list_model_new (NULL, g_object_ref (gtk_column_view_get_sorter (self->client_view)));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sort_model));

@@ -1,12 +1,15 @@
 /* ic-server-page.h - one server's page: status header with the lifecycle
  * buttons, and a view stack of Clients (graphs, the client table, the
- * selected client's traffic), Events and Limits (live throttles).
+ * selected client's traffic or TLS details), Events, TLS (for TLS servers:
+ * client commands, failed handshakes, the certificate) and Limits.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
 #include <adwaita.h>
 
 #include "ic-model.h"
+#include "ic-server-tls-view.h"
+#include "ic-tls-details.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +24,14 @@ AdwViewStack *ic_server_page_get_view_stack      (IcServerPage *self);
 /* The client selected in the table, NULL if none. */
 IcClient     *ic_server_page_get_selected_client (IcServerPage *self);
 void          ic_server_page_focus_search        (IcServerPage *self);
+
+/* The TLS page (failed handshakes, client commands) and the selected
+ * client's TLS details; show_client_tls switches the client pane between
+ * its traffic and its TLS details. */
+IcServerTlsView *ic_server_page_get_tls_view     (IcServerPage *self);
+IcTlsDetails    *ic_server_page_get_tls_details  (IcServerPage *self);
+void             ic_server_page_show_client_tls  (IcServerPage *self,
+                                                  gboolean      tls);
 
 /* Widgets the UI tests drive like a person would. */
 GtkColumnView *ic_server_page_get_client_view    (IcServerPage *self);

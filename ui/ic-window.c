@@ -82,6 +82,7 @@ update_actions (IcWindow *self)
   set_action_enabled (self, "resume", have && status == IC_SERVER_SUSPENDED);
   set_action_enabled (self, "show-page", have);
   set_action_enabled (self, "find", have);
+  set_action_enabled (self, "copy-client-command", have && stable);
   set_action_enabled (self, "disconnect-client", connected);
   set_action_enabled (self, "abort-client", connected);
   set_action_enabled (self, "toggle-client-reading", connected);
@@ -508,6 +509,18 @@ toggle_client_reading_activated (GSimpleAction *action,
     toast (self, error->message);
 }
 
+/* A ready openssl s_client / curl (or nc) command line for this server. */
+static void
+copy_client_command_activated (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  IcWindow *self = user_data;
+
+  if (!ic_server_tls_view_copy_command (ic_server_page_get_tls_view (self->page)))
+    toast (self, _("Start the server first: the command needs its port"));
+}
+
 static const GActionEntry win_actions[] = {
   { "add-server", add_server_activated },
   { "edit-server", edit_server_activated },
@@ -523,6 +536,7 @@ static const GActionEntry win_actions[] = {
   { "disconnect-client", disconnect_client_activated },
   { "abort-client", abort_client_activated },
   { "toggle-client-reading", toggle_client_reading_activated },
+  { "copy-client-command", copy_client_command_activated },
 };
 
 /* ------------------------------------------------------------ window */

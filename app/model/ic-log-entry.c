@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ic-log-entry.h"
+#include "ic-handshake-failure.h"
 #include "ic-model-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -296,6 +297,11 @@ event_message (const IcEvent *event,
       code_text = event->error != 0 ? ic_engine_error_string (event->error) : NULL;
       *reason = g_strdup (event->detail != NULL && *event->detail != '\0' ? event->detail
                           : code_text);
+      if (event->client_id != 0 && ic_handshake_failure_is_handshake_code (event->error))
+        /* Translators: "TLS handshake failed (Plain text on a TLS port): the client sent..." */
+        return g_strdup_printf (_("TLS handshake failed (%s): %s"),
+                                ic_handshake_failure_code_reason (event->error),
+                                *reason != NULL ? *reason : _("unknown"));
       return g_strdup_printf (_("Error: %s"), *reason != NULL ? *reason : _("unknown"));
     case IC_EVENT_IDLE:
       return g_strdup (_("No clients left"));

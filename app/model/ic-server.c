@@ -51,6 +51,8 @@ struct _IcServer
   IcStatsHistory *history;       /* (owned) */
   GListStore *clients;           /* (owned) (element-type IcClient), by id */
   GHashTable *clients_by_id;     /* (owned) id -> IcClient (owned) */
+  GListStore *failures;          /* (owned) (element-type IcHandshakeFailure) this run's
+                                  * failed TLS handshakes, oldest first, bounded */
   IcRun *run;                    /* (owned) (nullable) */
   IcServerAnchor *anchor;        /* (owned) what the clients hold */
   guint64 run_serial;
@@ -427,6 +429,23 @@ remove_all_clients (IcServer *self)
 
 /* ------------------------------------------------------------ batches */
 
+/* One splice for the batch; the oldest leave past the bound. */
+static void
+append_failures (IcServer  *self,
+                 GPtrArray *failures)
+{
+  guint n, excess;
+
+  if (failures->len == 0)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->failures));
+  g_list_store_splice (self->failures, n, 0, failures->pdata, failures->len);
+  n += failures->len;
+  excess = n > IC_SERVER_MAX_HANDSHAKE_FAILURES ? n - IC_SERVER_MAX_HANDSHAKE_FAILURES : 0;
+  if (excess > 0)
+    g_list_store_splice (self->failures, 0, excess, NULL, 0);
+}
+
 static gboolean
 linger_blocks (IcServer *self)
 {
@@ -444,6 +463,7 @@ apply_batch (IcBridge  *bridge,
   g_autoptr(GPtrArray) entries = g_ptr_array_new_full (events->len, g_object_unref);
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_object_unref);
   gboolean engine_stopped = FALSE, status_changed = FALSE;
   const char *name = ic_server_get_name (self);
 
@@ -502,9 +522,13 @@ apply_batch (IcBridge  *bridge,
           status_changed = TRUE;
           break;
 
+        case IC_EVENT_ERROR:
+          if (event->client_id != 0 && ic_handshake_failure_is_handshake_code (event->error))
+            g_ptr_array_add (failures, ic_handshake_failure_new_from_event (event));
+          break;
+
         case IC_EVENT_TIMEOUT:
         case IC_EVENT_REJECT:
-        case IC_EVENT_ERROR:
         case IC_EVENT_IDLE:
         case IC_EVENT_INFO:
         case IC_EVENT_WARNING:
@@ -515,6 +539,7 @@ apply_batch (IcBridge  *bridge,
     }
 
   apply_client_changes (self, added, gone);
+  append_failures (self, failures);
   ic_event_log_append_many (self->log, entries);
   if (status_changed)
     sync_status (self);
@@ -701,6 +726,7 @@ ic_server_finalize (GObject *object)
 
   g_assert (self->run == NULL);
   g_clear_object (&self->clients);
+  g_clear_object (&self->failures);
   g_clear_pointer (&self->clients_by_id, g_hash_table_unref);
   g_clear_object (&self->log);
   g_clear_object (&self->history);
@@ -972,6 +998,7 @@ static void
 ic_server_init (IcServer *self)
 {
   self->clients = g_list_store_new (IC_TYPE_CLIENT);
+  self->failures = g_list_store_new (IC_TYPE_HANDSHAKE_FAILURE);
   self->clients_by_id = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                                g_object_unref);
   self->history = ic_stats_history_new (IC_STATS_HISTORY_SERVER_CAPACITY);
@@ -1093,6 +1120,14 @@ ic_server_get_clients (IcServer *self)
   g_return_val_if_fail (IC_IS_SERVER (self), NULL);
 
   return G_LIST_MODEL (self->clients);
+}
+
+GListModel *
+ic_server_get_handshake_failures (IcServer *self)
+{
+  g_return_val_if_fail (IC_IS_SERVER (self), NULL);
+
+  return G_LIST_MODEL (self->failures);
 }
 
 guint
@@ -1428,6 +1463,7 @@ ic_server_start (IcServer  *self,
   set_uint64 (self, &self->accepted, 0, PROP_ACCEPTED);
   set_uint64 (self, &self->rejected, 0, PROP_REJECTED);
   set_uint64 (self, &self->handshake_failures, 0, PROP_HANDSHAKE_FAILURES);
+  g_list_store_remove_all (self->failures);
   set_uint64 (self, &self->bytes_in, 0, PROP_BYTES_IN);
   set_uint64 (self, &self->bytes_out, 0, PROP_BYTES_OUT);
   ic_stats_history_clear (self->history);

@@ -19,6 +19,7 @@
 
 #include "ic-client.h"
 #include "ic-event-log.h"
+#include "ic-handshake-failure.h"
 #include "ic-model-types.h"
 #include "ic-stats-history.h"
 
@@ -92,6 +93,11 @@ GListModel      *ic_server_get_clients  (IcServer        *self);
 guint            ic_server_get_n_clients (IcServer       *self);
 IcEventLog      *ic_server_get_log      (IcServer        *self);
 IcStatsHistory  *ic_server_get_history  (IcServer        *self);
+/* The failed TLS handshakes of the current (or last) run, oldest first
+ * (GListModel of IcHandshakeFailure); at most
+ * IC_SERVER_MAX_HANDSHAKE_FAILURES, emptied when the server starts. */
+#define IC_SERVER_MAX_HANDSHAKE_FAILURES 500
+GListModel      *ic_server_get_handshake_failures (IcServer  *self);
 /* The session with that engine id, NULL if not (or no longer) listed. */
 IcClient        *ic_server_lookup_client (IcServer       *self,
                                           guint           id);

@@ -9,7 +9,12 @@
 #include "ic-event-log-view.h"
 #include "ic-graph.h"
 #include "ic-server-dialog.h"
+#include "ic-certificate-preview.h"
+#include "ic-self-signed-dialog.h"
 #include "ic-server-page.h"
+#include "ic-server-tls-view.h"
+#include "ic-tls-details.h"
+#include "ic-tls-page.h"
 #include "ic-traffic-view.h"
 #include "ic-window.h"
 
@@ -50,6 +55,29 @@ test_new_destroy (void)
   show_and_destroy (ic_traffic_view_new ());
   show_and_destroy (ic_event_log_view_new ());
   show_and_destroy (ic_server_page_new ());
+  show_and_destroy (ic_certificate_preview_new ());
+  show_and_destroy (ic_tls_page_new ());
+  show_and_destroy (ic_tls_details_new ());
+  show_and_destroy (ic_server_tls_view_new ());
+  {
+    IcSelfSignedDialog *dialog = ic_self_signed_dialog_new (NULL, "My Server", "::");
+    g_autoptr(IcCertificateRequest) request = ic_self_signed_dialog_dup_request (dialog);
+
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+    /* a file name from the server's name, the key beside it */
+    g_assert_true (g_str_has_suffix (request->cert_file, "/certificates/my-server.pem"));
+    g_assert_true (g_str_has_suffix (request->key_file, "/certificates/my-server.key"));
+    g_assert_cmpstr (request->names, ==, "localhost, 127.0.0.1, ::1");
+    ic_self_signed_dialog_set_cert_file (dialog, "/tmp/x/demo.crt");
+    g_clear_pointer (&request, ic_certificate_request_free);
+    request = ic_self_signed_dialog_dup_request (dialog);
+    g_assert_cmpstr (request->key_file, ==, "/tmp/x/demo.key");
+    gtk_window_present (GTK_WINDOW (dialog));
+    spin ();
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    spin ();
+    g_assert_null (dialog);
+  }
 }
 
 static void
