@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A bucket fills at `rate` bytes/s up to a burst of 1/20 s (at least one
+/* A bucket fills at `rate` bytes/s up to a burst of 1/5 s (at least one
  * MSS-sized chunk) and starts empty, so a long transfer stays within a
  * few percent of the rate. The rate is passed on each call, so a limit
  * changed elsewhere takes effect at once. */

@@ -19,10 +19,13 @@ inet__bucket_clear (InetBucket *bucket)
   pthread_mutex_destroy (&bucket->mutex);
 }
 
+/* A fifth of a second: enough to ride out a session thread that was not
+ * scheduled for a while, small enough that a transfer of a few seconds
+ * stays within a few percent of the rate (the bucket starts empty). */
 static double
 burst_of (uint32_t rate)
 {
-  double burst = rate / 20.0;
+  double burst = rate / 5.0;
 
   if (burst < 1460)
     burst = rate < 1460 ? rate : 1460;

@@ -80,6 +80,7 @@ static const ErrorText error_texts[] = {
   { INET_ERROR_TLS_CONFIG, N_("Invalid TLS settings (cipher list or protocol version)") },
   { INET_ERROR_CERT_EXPIRED, N_("The certificate has expired") },
   { INET_ERROR_CERT_NOT_YET_VALID, N_("The certificate is not valid yet") },
+  { INET_ERROR_FILE_WRITE, N_("Could not write the certificate or key file") },
   { INET_ERROR_TLS_HANDSHAKE, N_("The TLS handshake failed") },
   { INET_ERROR_TLS_PLAINTEXT, N_("The client sent plaintext to the TLS port") },
   { INET_ERROR_TLS_VERSION, N_("No TLS protocol version in common with the client") },
@@ -89,6 +90,8 @@ static const ErrorText error_texts[] = {
   { INET_ERROR_TLS_PEER_CLOSED, N_("The client closed the connection during the handshake") },
   { INET_ERROR_TLS_TIMEOUT, N_("The TLS handshake timed out") },
   { INET_ERROR_TLS_GARBAGE, N_("The client did not speak TLS") },
+  { INET_ERROR_TLS_PROTOCOL,
+    N_("The TLS connection failed (a damaged record or a fatal alert from the client)") },
 };
 
 void

@@ -39,13 +39,15 @@ take_buffered (InetSession *session, BYTE *buffer, size_t len, bool consume)
   return n;
 }
 
-/* After another thread consumed: READ may be raised again. */
+/* After a read consumed data: READ may be raised again (Winsock re-enables
+ * FD_READ on every recv). Another thread wakes the session loop; in the
+ * session's own thread the loop sees the flag when the handler returns. */
 static void
-rearm_read (InetSession *session)
+rearm_read (InetSession *session, bool own_thread)
 {
   unsigned old = atomic_fetch_or (&session->flags, SESSION_READ_ARMED);
 
-  if (!(old & SESSION_READ_ARMED))
+  if (!(old & SESSION_READ_ARMED) && !own_thread)
     inet__session_notify (session);
 }
 
@@ -197,7 +199,7 @@ read_foreign (InetCall *call, BYTE *buffer, size_t len)
       return INET_ERROR;
     }
   if (n > 0)
-    rearm_read (session);
+    rearm_read (session, false);
   return (INT) n;
 }
 
@@ -243,13 +245,16 @@ InetRead (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
   if (n > 0)
     {
       result = (INT) n;
-      if (!call.own_thread)
-        rearm_read (call.session);
+      rearm_read (call.session, call.own_thread);
     }
   else if (atomic_load (&call.session->flags) & SESSION_EOF)
     result = 0;
   else if (call.own_thread)
-    result = read_direct (&call, lpBuffer, (size_t) cbBuffer, true);
+    {
+      result = read_direct (&call, lpBuffer, (size_t) cbBuffer, true);
+      if (result > 0)
+        rearm_read (call.session, true);
+    }
   else
     result = read_foreign (&call, lpBuffer, (size_t) cbBuffer);
   if (result >= 0)

@@ -314,6 +314,7 @@ accept_one (InetServer *server, int listen_fd)
   server->sessions = session;
   inet__address_count_add (server, session->peer_text, +1);
   server->n_active++;
+  server->n_sessions++;
   if (server->n_active > server->n_peak)
     server->n_peak = server->n_active;
   pthread_mutex_unlock (&server->mutex);
@@ -332,6 +333,7 @@ accept_one (InetServer *server, int listen_fd)
         session->next->prev = session->prev;
       inet__address_count_add (server, session->peer_text, -1);
       server->n_active--;
+      server->n_sessions--;
       pthread_mutex_unlock (&server->mutex);
       atomic_fetch_sub (&server->n_accepted, 1);
       inet__handle_unregister (&session->object);
@@ -352,7 +354,7 @@ end_all_sessions (InetServer *server, DWORD reason)
   pthread_mutex_lock (&server->mutex);
   for (InetSession *session = server->sessions; session != NULL; session = session->next)
     inet__session_terminate (session, reason, false);
-  while (server->n_active > 0)
+  while (server->n_sessions > 0)
     pthread_cond_wait (&server->cond, &server->mutex);
   server->idle_pending = false;
   pthread_mutex_unlock (&server->mutex);
@@ -366,7 +368,7 @@ notify_all_sessions (InetServer *server)
   size_t n = 0;
 
   pthread_mutex_lock (&server->mutex);
-  sessions = calloc (server->n_active + 1, sizeof *sessions);
+  sessions = calloc (server->n_sessions + 1, sizeof *sessions);
   for (InetSession *session = server->sessions; session != NULL; session = session->next)
     sessions[n++] = (InetSession *) inet__object_ref (&session->object);
   pthread_mutex_unlock (&server->mutex);
@@ -466,12 +468,13 @@ inet__listener_main (void *data)
       unsigned interval;
 
       pthread_mutex_lock (&server->mutex);
+      atomic_store (&server->commands_pending, false); /* read below, under the lock */
       stop = server->stop_requested;
       restart = server->restart_requested;
       change_suspend = server->suspend_requested != server->suspended;
       suspend = server->suspend_requested;
       suspend_options = server->suspend_options;
-      idle = server->idle_pending && server->n_active == 0;
+      idle = server->idle_pending && server->n_sessions == 0;
       server->idle_pending = false;
       listen_fd = server->listen_fd;
       listening = listen_fd >= 0 && !server->suspended;

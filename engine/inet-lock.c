@@ -29,6 +29,16 @@ ending (InetServer *server, InetSession *session)
   return session != NULL && (atomic_load (&session->flags) & SESSION_TERMINATE) != 0;
 }
 
+/* The server thread stops waiting when a command waits for it: the lock
+ * owner may be the one that posted it (Suspend, Restart, Stop), and would
+ * otherwise wait for a thread that waits for it. */
+static bool
+released (InetServer *server, InetSession *session)
+{
+  return ending (server, session)
+         || (session == NULL && atomic_load (&server->commands_pending));
+}
+
 DWORD
 inet__lock_wait (InetServer *server, InetSession *session)
 {
@@ -41,7 +51,7 @@ inet__lock_wait (InetServer *server, InetSession *session)
   pthread_mutex_lock (&lock_mutex);
   while (atomic_load (&locked_server) == server && owner_tid != me)
     {
-      if (ending (server, session))
+      if (released (server, session))
         {
           result = WSA_OPERATION_ABORTED;
           break;

@@ -19,7 +19,10 @@
 #include "inet-priority-private.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 typedef struct
@@ -28,13 +31,29 @@ typedef struct
   int nice;
 } Mapping;
 
-static const Mapping mappings[] = {
+static Mapping mappings[] = {
   [INET_PRIORITY_BACKGROUND] = { SCHED_IDLE, 19 },
   [INET_PRIORITY_LOW] = { SCHED_BATCH, 10 },
   [INET_PRIORITY_NORMAL] = { SCHED_BATCH, 0 },
   [INET_PRIORITY_HIGH] = { SCHED_OTHER, -5 },
   [INET_PRIORITY_CRITICAL] = { SCHED_OTHER, -10 },
 };
+
+static pthread_once_t policy_once = PTHREAD_ONCE_INIT;
+
+/* INET_SCHED=other keeps SCHED_OTHER for LOW and NORMAL: a knob for the
+ * benchmarks, which compare the two policies. */
+static void
+read_policy (void)
+{
+  const char *env = getenv ("INET_SCHED");
+
+  if (env != NULL && strcmp (env, "other") == 0)
+    {
+      mappings[INET_PRIORITY_LOW].policy = SCHED_OTHER;
+      mappings[INET_PRIORITY_NORMAL].policy = SCHED_OTHER;
+    }
+}
 
 bool
 inet__priority_valid (UINT priority)
@@ -74,6 +93,7 @@ inet__priority_apply (pid_t tid, UINT priority, UINT *effective)
 
   if (!inet__priority_valid (priority))
     return WSAEINVAL;
+  pthread_once (&policy_once, read_policy);
   err = set_mapping (tid, &mappings[priority]);
   if (err == 0)
     {

@@ -62,10 +62,12 @@ struct InetServer
   bool joiner_claimed;              /* someone will pthread_join the thread */
   bool finished;                    /* the server thread is done */
   bool joined;
+  atomic_bool commands_pending;     /* a stop/suspend/resume/restart waits for the thread */
 
   /* Sessions (lock: mutex) */
   InetSession *sessions;            /* doubly linked, newest first */
-  unsigned n_active;
+  unsigned n_active;                /* sessions with an open socket (the limits) */
+  unsigned n_sessions;              /* sessions on the list, until after DISCONNECT */
   unsigned n_peak;
   DWORD next_client_id;
   InetAddressCount *address_counts; /* per-address session counts */
@@ -108,6 +110,9 @@ struct InetServer
 /* inet-server.c */
 InetServer *inet__server_lookup (SOCKET handle);
 void inet__server_wake (InetServer *server);
+/* A command for the server thread was posted: wake it, also out of a wait
+ * behind InetServerLock (the caller may own that lock). */
+void inet__server_command_posted (InetServer *server);
 bool inet__server_in_handler (InetServer *server);
 void inet__server_raise (InetServer *server, UINT event, DWORD error, const char *detail);
 

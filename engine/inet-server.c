@@ -49,6 +49,14 @@ inet__server_wake (InetServer *server)
   eventfd_write (server->wake_fd, 1);
 }
 
+void
+inet__server_command_posted (InetServer *server)
+{
+  atomic_store (&server->commands_pending, true);
+  inet__server_wake (server);
+  inet__lock_kick ();
+}
+
 bool
 inet__server_in_handler (InetServer *server)
 {
@@ -60,6 +68,10 @@ inet__server_in_handler (InetServer *server)
 void
 inet__server_raise (InetServer *server, UINT event, DWORD error, const char *detail)
 {
+  /* InetServerLock holds server events too (see inet__lock_wait for when
+   * the server thread goes on anyway) */
+  if (inet__listener_current () == server)
+    inet__lock_wait (server, NULL);
   inet__set_event_detail (detail);
   server->proc (server->object.handle, event, error, server->param);
   inet__set_event_detail (NULL);
@@ -254,8 +266,7 @@ InetServerStopEx (SOCKET hServer, DWORD dwOptions)
   if (join)
     server->joiner_claimed = true;
   pthread_mutex_unlock (&server->mutex);
-  inet__server_wake (server);
-  inet__lock_kick ();
+  inet__server_command_posted (server);
 
   if (join)
     {
@@ -307,7 +318,7 @@ request_suspend (SOCKET hServer, bool suspend, DWORD options)
   server->suspend_requested = suspend;
   server->suspend_options = options;
   pthread_mutex_unlock (&server->mutex);
-  inet__server_wake (server);
+  inet__server_command_posted (server);
 
   /* suspended means no accept from the moment the call returns */
   pthread_mutex_lock (&server->mutex);
@@ -359,7 +370,7 @@ InetServerRestart (SOCKET hServer)
   server->restart_requested = true;
   generation = server->restart_generation;
   pthread_mutex_unlock (&server->mutex);
-  inet__server_wake (server);
+  inet__server_command_posted (server);
 
   if (!inet__server_in_handler (server))
     {

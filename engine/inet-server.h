@@ -222,6 +222,7 @@ typedef VOID (CALLBACK *INETEVENTPROC) (SOCKET hSocket, UINT nEventId, DWORD dwE
 #define INET_ERROR_TLS_CONFIG         20108 /* bad cipher list or protocol version */
 #define INET_ERROR_CERT_EXPIRED       20109 /* warning: the server started anyway */
 #define INET_ERROR_CERT_NOT_YET_VALID 20110 /* warning: the server started anyway */
+#define INET_ERROR_FILE_WRITE         20111 /* a certificate or key could not be written */
 /* TLS handshakes (INET_EVENT_ERROR on a client handle). */
 #define INET_ERROR_TLS_HANDSHAKE      20120 /* other handshake failure */
 #define INET_ERROR_TLS_PLAINTEXT      20121 /* the client spoke plaintext (e.g. HTTP) */
@@ -232,6 +233,8 @@ typedef VOID (CALLBACK *INETEVENTPROC) (SOCKET hSocket, UINT nEventId, DWORD dwE
 #define INET_ERROR_TLS_PEER_CLOSED    20126 /* the client gave up during the handshake */
 #define INET_ERROR_TLS_TIMEOUT        20127 /* the handshake took longer than the timeout */
 #define INET_ERROR_TLS_GARBAGE        20128 /* not TLS at all */
+/* TLS on an established session (DISCONNECT's dwError, InetRead/InetWrite). */
+#define INET_ERROR_TLS_PROTOCOL       20129 /* a damaged record or a fatal alert from the client */
 
 /* ------------------------------------------------------------ credentials */
 
@@ -378,7 +381,10 @@ BOOL WINAPI InetGetServerThrottle (SOCKET hServer, LPUINT lpnMaxClients,
  * (events of that server are held too). Recursive; only the owner unlocks.
  * Fails with INET_ERROR_DEADLOCK where waiting could never end (the caller
  * owns the lock of another server, or the owner is waiting for the caller),
- * and unlock by another thread fails with INET_ERROR_NOT_OWNER. */
+ * and unlock by another thread fails with INET_ERROR_NOT_OWNER. The owner
+ * may stop, suspend, resume or restart the locked server: the server thread
+ * leaves its wait to carry the command out (the events of ending sessions
+ * are not held either); the events that follow are held until unlock. */
 BOOL WINAPI InetServerLock (SOCKET hServer);
 BOOL WINAPI InetServerUnlock (SOCKET hServer);
 SOCKET WINAPI InetGetLockedServer (VOID);

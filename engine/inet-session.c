@@ -724,6 +724,21 @@ set_receive_timeout (InetSession *session)
   setsockopt (session->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
+/* The socket is closed: the client no longer counts against the limits,
+ * also while its DISCONNECT handler runs (a client that reconnects at once
+ * is not refused for its own old session). */
+static void
+leave_limits (InetSession *session)
+{
+  InetServer *server = session->server;
+
+  pthread_mutex_lock (&server->mutex);
+  inet__address_count_add (server, session->peer_text, -1);
+  server->n_active--;
+  pthread_mutex_unlock (&server->mutex);
+}
+
+/* The session is over: off the list; the last one makes the server idle. */
 static void
 leave_server (InetSession *session)
 {
@@ -739,12 +754,11 @@ leave_server (InetSession *session)
   if (session->next != NULL)
     session->next->prev = session->prev;
   session->prev = session->next = NULL;
-  inet__address_count_add (server, session->peer_text, -1);
   atomic_fetch_add (&server->ended_bytes_in, atomic_load (&session->bytes_in));
   atomic_fetch_add (&server->ended_bytes_out, atomic_load (&session->bytes_out));
-  server->n_active--;
+  server->n_sessions--;
   status = atomic_load (&server->status);
-  if (server->n_active == 0
+  if (server->n_sessions == 0
       && (status == INET_SERVER_LISTENING || status == INET_SERVER_SUSPENDED))
     server->idle_pending = true;
   idle = server->idle_pending;
@@ -785,6 +799,7 @@ inet__session_run (InetSession *session, UINT *thread_priority)
 
   atomic_store (&session->state, INET_CLIENT_CLOSING);
   inet__close_session_socket (session);
+  leave_limits (session);
   pthread_mutex_lock (&session->mutex);
   close_error = session->close_error;
   pthread_mutex_unlock (&session->mutex);

@@ -44,8 +44,13 @@ InetTlsSession *inet__tls_accept (InetTlsContext *context, int fd, int wake_fd,
 /* Non-blocking record I/O: > 0 bytes, or INET_TLS_* above. */
 ssize_t inet__tls_read (InetTlsSession *session, void *buffer, size_t len, DWORD *error);
 ssize_t inet__tls_write (InetTlsSession *session, const void *buffer, size_t len, DWORD *error);
-/* Decrypted bytes buffered inside the TLS layer. */
+/* Decrypted bytes buffered inside the TLS layer (whole records already
+ * received are processed first); also > 0 when a close_notify or an error
+ * waits for the next read. */
 size_t inet__tls_pending (InetTlsSession *session);
+/* Copies up to len buffered decrypted bytes without consuming them; never
+ * waits. Returns the count, 0 if none. */
+size_t inet__tls_peek (InetTlsSession *session, void *buffer, size_t len);
 /* Sends close_notify (best effort, does not wait for the peer's). */
 void inet__tls_close_notify (InetTlsSession *session);
 void inet__tls_session_free (InetTlsSession *session);

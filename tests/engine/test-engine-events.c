@@ -369,6 +369,40 @@ test_read_not_rearmed (InetTestFixture *f, gconstpointer data)
   inet_test_recorder_stop (f->rec);
 }
 
+/* A READ handler that takes nothing; the TIMEOUT handler reads. */
+static void
+read_on_timeout (InetTestRecorder *rec, SOCKET handle, UINT event, DWORD error)
+{
+  BYTE buffer[64];
+
+  if (event == INET_EVENT_TIMEOUT)
+    g_assert_cmpint (InetRead (handle, buffer, sizeof buffer), ==, 5);
+  else if (event == INET_EVENT_READ && inet_test_recorder_count (rec, handle, event) > 1)
+    InetRead (handle, buffer, sizeof buffer);
+}
+
+static void
+test_read_rearmed_by_own_thread (InetTestFixture *f, gconstpointer data)
+{
+  SOCKET server, client;
+  int fd;
+
+  g_test_summary ("A read in another handler of the session (not READ's) "
+                  "re-arms READ, as Winsock's recv re-enables FD_READ");
+  f->rec->handler = read_on_timeout;
+  server = inet_test_fixture_start (f, "127.0.0.1", 0, 1, INET_OPTION_NONE);
+  fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  client = inet_test_recorder_client (f->rec, 0);
+
+  g_assert_true (inet_test_send_all (fd, "first", 5, WAIT));
+  g_assert_true (inet_test_recorder_wait (f->rec, client, INET_EVENT_TIMEOUT, 1, WAIT));
+  g_assert_cmpuint (inet_test_recorder_count (f->rec, client, INET_EVENT_READ), ==, 1);
+  g_assert_true (inet_test_send_all (fd, "second", 6, WAIT));
+  g_assert_true (inet_test_recorder_wait (f->rec, client, INET_EVENT_READ, 2, WAIT));
+  close (fd);
+  inet_test_recorder_stop (f->rec);
+}
+
 typedef struct
 {
   GString *got;
@@ -785,6 +819,7 @@ main (int argc, char **argv)
       g_free (path);
     }
   INET_TEST_ADD ("/engine/events/read-not-rearmed", test_read_not_rearmed);
+  INET_TEST_ADD ("/engine/events/read-rearmed-by-own-thread", test_read_rearmed_by_own_thread);
   INET_TEST_ADD ("/engine/events/read-repeats-while-data-left", test_read_repeats_while_data_left);
   INET_TEST_ADD ("/engine/events/read-before-disconnect", test_read_before_disconnect);
   INET_TEST_ADD ("/engine/events/write-once", test_write_once_then_after_would_block);

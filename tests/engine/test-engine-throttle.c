@@ -117,6 +117,54 @@ test_max_clients (InetTestFixture *f, gconstpointer data)
   close (d);
 }
 
+/* Echo, and a DISCONNECT handler that takes its time. */
+static void
+slow_disconnect_handler (InetTestRecorder *rec, SOCKET handle, UINT event, DWORD error)
+{
+  if (event == INET_EVENT_DISCONNECT)
+    inet_test_gate_wait (rec->user_data, 1, WAIT);
+  else
+    inet_test_echo_handler (rec, handle, event, error);
+}
+
+static void
+test_limit_freed_before_disconnect (InetTestFixture *f, gconstpointer data)
+{
+  INETSERVERSTATS stats = { .dwSize = sizeof stats };
+  InetTestGate release;
+  SOCKET server;
+  UINT port;
+  int a, b;
+
+  g_test_summary ("A client that left no longer counts against max clients, also "
+                  "while its DISCONNECT handler still runs");
+  inet_test_gate_init (&release);
+  f->rec->handler = slow_disconnect_handler;
+  f->rec->user_data = &release;
+  server = inet_test_fixture_start (f, "127.0.0.1", 1, 0, INET_OPTION_NONE);
+  port = inet_test_server_port (server);
+  a = inet_test_connect ("127.0.0.1", port);
+  inet_test_recorder_client (f->rec, 0);
+  assert_echo (a, "a");
+  close (a);
+  g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_DISCONNECT, 1, WAIT));
+
+  /* the first DISCONNECT handler still waits: a new client gets in */
+  g_assert_true (InetGetServerStats (server, &stats));
+  g_assert_cmpuint (stats.nActive, ==, 0);
+  b = inet_test_connect ("127.0.0.1", port);
+  inet_test_recorder_client (f->rec, 1);
+  assert_echo (b, "b");
+  g_assert_cmpuint (inet_test_recorder_count (f->rec, server, INET_EVENT_REJECT), ==, 0);
+  /* IDLE only after the last session is over: never, here */
+  g_assert_cmpuint (inet_test_recorder_count (f->rec, server, INET_EVENT_IDLE), ==, 0);
+
+  inet_test_gate_set (&release, 1);
+  close (b);
+  inet_test_recorder_stop (f->rec);
+  inet_test_gate_clear (&release);
+}
+
 static void
 test_unchanged (InetTestFixture *f, gconstpointer data)
 {
@@ -358,6 +406,8 @@ main (int argc, char **argv)
 {
   inet_test_init (&argc, &argv);
   INET_TEST_ADD ("/engine/throttle/max-clients", test_max_clients);
+  INET_TEST_ADD ("/engine/throttle/limit-freed-before-disconnect",
+                 test_limit_freed_before_disconnect);
   INET_TEST_ADD ("/engine/throttle/unchanged", test_unchanged);
   INET_TEST_ADD ("/engine/throttle/lowering-keeps-clients", test_lowering_keeps_clients);
   INET_TEST_ADD ("/engine/throttle/per-address", test_per_address);

@@ -1,0 +1,268 @@
+/* ic-serve-start.c - starting the server of inet-serve.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ic-serve-start.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#define TCP_STATE_TIME_WAIT 0x06
+#define TCP_STATE_LISTEN    0x0A
+
+char *
+ic_serve_format_address (const char *host,
+                         guint       port)
+{
+  if (host == NULL || *host == '\0')
+    host = "0.0.0.0";
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", host, port);
+  return g_strdup_printf ("%s:%u", host, port);
+}
+
+/* Lines of /proc/net/tcp: "sl local_address rem_address st ...", the
+ * local address as HEX_ADDRESS:HEX_PORT and the state in hex. */
+static void
+scan_proc (const char *path,
+           guint       port,
+           gboolean   *time_wait,
+           gboolean   *listening)
+{
+  g_autofree char *data = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &data, NULL, NULL))
+    return;
+  lines = g_strsplit (data, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      const char *local = NULL;
+      const char *state = NULL;
+      const char *colon;
+      guint n = 0;
+
+      for (guint j = 0; fields[j] != NULL; j++)
+        {
+          if (*fields[j] == '\0')
+            continue;
+          if (n == 1)
+            local = fields[j];
+          else if (n == 3)
+            state = fields[j];
+          n++;
+        }
+      if (local == NULL || state == NULL || (colon = strrchr (local, ':')) == NULL)
+        continue;
+      if (g_ascii_strtoull (colon + 1, NULL, 16) != port)
+        continue;
+      switch (g_ascii_strtoull (state, NULL, 16))
+        {
+        case TCP_STATE_TIME_WAIT:
+          *time_wait = TRUE;
+          break;
+        case TCP_STATE_LISTEN:
+          *listening = TRUE;
+          break;
+        default:
+          break;
+        }
+    }
+}
+
+gboolean
+ic_serve_port_in_time_wait (guint port)
+{
+  gboolean time_wait = FALSE;
+  gboolean listening = FALSE;
+
+  scan_proc ("/proc/net/tcp", port, &time_wait, &listening);
+  scan_proc ("/proc/net/tcp6", port, &time_wait, &listening);
+  return time_wait && !listening;
+}
+
+static char *
+engine_error_text (DWORD code)
+{
+  char text[1024] = "";
+
+  InetGetErrorString (code, text, sizeof text);
+  return g_strdup (text);
+}
+
+static void
+set_start_error (GError           **error,
+                 const IcProfile   *profile,
+                 DWORD              code)
+{
+  g_autofree char *address = ic_serve_format_address (profile->host, profile->port);
+  g_autofree char *text = engine_error_text (code);
+
+  switch (code)
+    {
+    case WSAEADDRINUSE:
+      if (!(profile->options & INET_OPTION_REUSEADDR) && profile->port != 0
+          && ic_serve_port_in_time_wait (profile->port))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                     _("cannot listen on %s: the port is in use by connections in TIME_WAIT; "
+                       "--reuseaddr listens anyway"), address);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                     _("cannot listen on %s: the address and port are already in use"), address);
+      break;
+    case WSAEADDRNOTAVAIL:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("cannot listen on %s: %s is not an address of this machine"), address,
+                   profile->host ? profile->host : "0.0.0.0");
+      break;
+    case WSAHOST_NOT_FOUND:
+    case WSANO_DATA:
+    case WSATRY_AGAIN:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot listen on %s: %s"), address,
+                   text);
+      break;
+    case WSAEACCES:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("cannot listen on %s: permission denied (ports below 1024 need "
+                     "privileges)"), address);
+      break;
+    case WSAEOPNOTSUPP:
+      if (profile->tls)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("cannot serve TLS: this build of the engine has no TLS support yet"));
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    default:
+      if (code >= INET_ERROR_CERT_NOT_FOUND && code <= INET_ERROR_CERT_NOT_YET_VALID)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot serve TLS: %s"), text);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot listen on %s: %s"), address,
+                     text);
+      break;
+    }
+}
+
+/* A throwaway certificate and key (ECDSA P-256; localhost, 127.0.0.1, ::1)
+ * in one PEM file of a new private directory. */
+static char *
+make_self_signed (GError **error)
+{
+  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
+  g_autoptr (GError) local = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("inet-serve-XXXXXX", &local);
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("cannot make a self-signed certificate: %s"), local->message);
+      return NULL;
+    }
+  path = g_build_filename (dir, "self-signed.pem", NULL);
+  params.dwKeyType = INET_CERT_KEY_ECDSA_P256;
+  params.dwValidDays = 30;
+  params.lpszCommonName = "localhost";
+  params.lpszCertFile = path;
+  if (!InetCreateSelfSignedCertificate (&params))
+    {
+      g_autofree char *text = engine_error_text (InetGetLastError ());
+
+      g_rmdir (dir);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("cannot make a self-signed certificate: %s"), text);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+static void
+remove_self_signed (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+make_credentials (const IcServeConfig  *config,
+                  const char           *self_signed,
+                  SECURITYCREDENTIALS  *credentials)
+{
+  const IcProfile *profile = config->profile;
+
+  memset (credentials, 0, sizeof *credentials);
+  credentials->dwSize = sizeof *credentials;
+  credentials->dwProtocol = profile->min_tls;
+  if (profile->client_cert == IC_CLIENT_CERT_REQUEST)
+    credentials->dwOptions |= INET_CREDENTIAL_REQUEST_CLIENT_CERT;
+  else if (profile->client_cert == IC_CLIENT_CERT_REQUIRE)
+    credentials->dwOptions |= INET_CREDENTIAL_REQUIRE_CLIENT_CERT;
+  credentials->lpszCAFile = profile->ca_file;
+  credentials->lpszPassword = config->password;
+  /* clients that offer ALPN (curl, browsers) are told it is HTTP/1.1 */
+  if (profile->service == IC_SERVICE_HTTP)
+    credentials->lpszAlpn = "http/1.1";
+  if (self_signed != NULL)
+    credentials->lpszCertStore = self_signed;
+  else if (profile->pkcs12_file != NULL)
+    credentials->lpszCertStore = profile->pkcs12_file;
+  else
+    {
+      credentials->lpszCertStore = profile->cert_file;
+      credentials->lpszKeyFile = profile->key_file;
+    }
+}
+
+SOCKET
+ic_serve_start (const IcServeConfig  *config,
+                INETEVENTPROC         proc,
+                DWORD_PTR             param,
+                INETCERTIFICATEINFO  *certificate,
+                GError              **error)
+{
+  const IcProfile *profile = config->profile;
+  g_autofree char *self_signed = NULL;
+  SECURITYCREDENTIALS credentials;
+  DWORD options = profile->options;
+  DWORD code;
+  SOCKET server;
+
+  if (profile->tls)
+    {
+      if (profile->self_signed && (self_signed = make_self_signed (error)) == NULL)
+        return INVALID_SOCKET;
+      make_credentials (config, self_signed, &credentials);
+      options |= INET_OPTION_SECURE;
+    }
+  server = InetServerStart (profile->host, profile->port, profile->backlog, profile->max_clients,
+                            profile->timeout, profile->priority, options, proc, param,
+                            profile->tls ? &credentials : NULL);
+  code = InetGetLastError ();
+  if (server != INVALID_SOCKET && profile->tls && certificate != NULL)
+    {
+      memset (certificate, 0, sizeof *certificate);
+      certificate->dwSize = sizeof *certificate;
+      if (!InetDescribeCertificate (&credentials, NULL, certificate))
+        certificate->dwSize = 0;
+    }
+  /* the server has read it: nothing of it stays on disk */
+  if (self_signed != NULL)
+    remove_self_signed (self_signed);
+  if (server == INVALID_SOCKET)
+    {
+      set_start_error (error, profile, code);
+      return INVALID_SOCKET;
+    }
+  InetServerThrottle (server, (UINT) -1, profile->max_per_address, profile->accept_interval);
+  if (profile->rate_limit != 0)
+    InetSetServerBandwidth (server, profile->rate_limit, profile->rate_limit, 0, 0);
+  if (profile->linger >= 0)
+    InetSetLinger (server, TRUE, (UINT) profile->linger);
+  return server;
+}

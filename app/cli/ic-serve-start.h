@@ -1,0 +1,28 @@
+/* ic-serve-start.h - InetServerStart for inet-serve: credentials, limits,
+ * and one clear line when it fails.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ic-serve-options.h"
+
+#include <inet-cert.h>
+#include <inet-server.h>
+
+G_BEGIN_DECLS
+
+/* Starts the server and applies throttle, bandwidth and linger; with
+ * --self-signed, makes the certificate first (in a private temporary
+ * directory, removed once the server has read it). `certificate` (may be
+ * NULL) gets what a TLS server serves. On failure returns INVALID_SOCKET
+ * and a one-line message for stderr in `error`. */
+SOCKET ic_serve_start (const IcServeConfig *config, INETEVENTPROC proc, DWORD_PTR param,
+                       INETCERTIFICATEINFO *certificate, GError **error);
+
+/* "HOST:PORT" as users write it: 0.0.0.0 for all IPv4, IPv6 in brackets. */
+char *ic_serve_format_address (const char *host, guint port);
+
+/* TRUE if TCP connections on local port `port` are in TIME_WAIT and
+ * nothing listens on it (from /proc/net/tcp and tcp6). */
+gboolean ic_serve_port_in_time_wait (guint port);
+
+G_END_DECLS

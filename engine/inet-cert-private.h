@@ -1,0 +1,95 @@
+/* inet-cert-private.h - loading TLS credentials (certificate, chain, key)
+ * the way SECURITYCREDENTIALS describes them. Shared by the TLS context
+ * (inet-tls.c) and the certificate describer and maker (inet-cert-*.c);
+ * only those files include it, because it exposes OpenSSL types.
+ *
+ * Everything here is reentrant: no global state, OpenSSL objects owned by
+ * the InetCertLoad, and a password asked for at most once per load.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "inet-server.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+/* Reading a file larger than this is refused (a certificate store is small). */
+#define INET_CERT_MAX_FILE (16 * 1024 * 1024)
+
+typedef struct
+{
+  SECURITYCREDENTIALS credentials;  /* copy of the fields dwSize covers */
+
+  /* the password, asked for (lpszPassword or lpPasswordProc) when first needed */
+  bool password_asked;
+  bool password_given;
+  char password[1024];
+
+  /* results */
+  X509 *cert;                       /* (owned) (nullable) the leaf */
+  STACK_OF (X509) *chain;           /* (owned) (nullable) the rest of the store entry */
+  EVP_PKEY *key;                    /* (owned) (nullable) */
+  char cert_path[PATH_MAX];         /* the file the certificate came from */
+  char key_path[PATH_MAX];          /* where the key came from ("" = none yet) */
+  bool pkcs12;                      /* the certificate came from a PKCS#12 file */
+  bool key_encrypted;               /* the key needed the password */
+
+  /* a PEM key found beside the certificate, decoded by inet__cert_load_key */
+  char *key_pem_name;               /* (owned) (nullable) */
+  char *key_pem_header;             /* (owned) (nullable) */
+  unsigned char *key_pem_data;      /* (owned) (nullable) */
+  long key_pem_len;
+} InetCertLoad;
+
+/* Copies the fields of credentials that its dwSize covers (the rest stay 0). */
+void inet__cert_load_init (InetCertLoad *load, const SECURITYCREDENTIALS *credentials);
+/* Frees everything and wipes the password. */
+void inet__cert_load_clear (InetCertLoad *load);
+
+/* Finds and reads the certificate (and chain, and any key stored with it)
+ * from lpszCertStore/lpszCertName. Returns 0, or an INET_ERROR_* code with
+ * "file: cause" in detail. */
+DWORD inet__cert_load_certificate (InetCertLoad *load, char *detail, size_t detail_len);
+
+/* Reads the private key (lpszKeyFile, else the store, else a key file
+ * beside the certificate) and checks that it belongs to the certificate.
+ * Returns 0 or INET_ERROR_KEY_NOT_FOUND, _KEY_INVALID, _KEY_MISMATCH,
+ * _BAD_PASSWORD, _PKCS12_UNSUPPORTED with detail. */
+DWORD inet__cert_load_key (InetCertLoad *load, char *detail, size_t detail_len);
+
+/* Reads one PEM private key file on its own (the issuer key of the maker).
+ * password may be NULL. */
+DWORD inet__cert_read_key_file (const char *path, const char *password, EVP_PKEY **key,
+                                char *detail, size_t detail_len);
+
+/* 0 when the certificate is valid at `now`, else INET_ERROR_CERT_EXPIRED or
+ * INET_ERROR_CERT_NOT_YET_VALID with a sentence naming the date. */
+DWORD inet__cert_check_validity (X509 *cert, const char *path, time_t now, char *detail,
+                                 size_t detail_len);
+
+/* Helpers shared by the describer, the maker and the TLS layer. */
+/* snprintf for detail texts, cut to fit without a fuss (paths may be long). */
+void inet__cert_detail (char *detail, size_t len, const char *format, ...)
+  __attribute__ ((format (printf, 3, 4)));
+/* Copies text, cut to fit (at a UTF-8 character boundary). */
+void inet__cert_copy_text (char *out, size_t len, const char *text);
+bool inet__cert_time (const ASN1_TIME *time, time_t *out);
+void inet__cert_format_time (time_t when, char *buffer, size_t len);
+/* RFC 2253 text of a name, UTF-8 kept. */
+void inet__cert_name_text (const X509_NAME *name, char *buffer, size_t len);
+/* The reason of the newest error in OpenSSL's queue ("" if none); clears the queue. */
+const char *inet__cert_openssl_reason (char *buffer, size_t len);
+/* TRUE if OpenSSL's error queue says an algorithm is not available. */
+bool inet__cert_error_is_unsupported (void);
+/* Re-creates key and certificate in the default library context, so that
+ * objects decoded with a temporary one outlive it. */
+EVP_PKEY *inet__cert_portable_key (EVP_PKEY *key);
+X509 *inet__cert_portable_cert (X509 *cert);
+/* Writes data to path atomically (temporary file + rename) with mode. */
+DWORD inet__cert_write_file (const char *path, const void *data, size_t len, unsigned mode,
+                             char *detail, size_t detail_len);

@@ -1,0 +1,183 @@
+/* ic-test-utils.c - see ic-test-utils.h.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ic-test-utils.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void
+ic_test_spin_for (GMainContext *context,
+                  guint         ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (context, FALSE))
+      g_usleep (1000);
+}
+
+int
+ic_test_connect (const char *host,
+                 guint       port,
+                 guint      *local_port)
+{
+  struct sockaddr_storage address = { 0 };
+  socklen_t length;
+  int fd, one = 1;
+
+  if (strchr (host, ':') != NULL)
+    {
+      struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &address;
+
+      in6->sin6_family = AF_INET6;
+      in6->sin6_port = htons ((guint16) port);
+      g_assert_cmpint (inet_pton (AF_INET6, host, &in6->sin6_addr), ==, 1);
+      length = sizeof *in6;
+    }
+  else
+    {
+      struct sockaddr_in *in4 = (struct sockaddr_in *) &address;
+
+      in4->sin_family = AF_INET;
+      in4->sin_port = htons ((guint16) port);
+      g_assert_cmpint (inet_pton (AF_INET, host, &in4->sin_addr), ==, 1);
+      length = sizeof *in4;
+    }
+  fd = socket (address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (fd, >=, 0);
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect (fd, (struct sockaddr *) &address, length) != 0)
+    g_error ("connect to %s:%u: %s", host, port, g_strerror (errno));
+  if (local_port != NULL)
+    {
+      struct sockaddr_storage local;
+      socklen_t local_length = sizeof local;
+
+      g_assert_cmpint (getsockname (fd, (struct sockaddr *) &local, &local_length), ==, 0);
+      *local_port = local.ss_family == AF_INET6
+                      ? ntohs (((struct sockaddr_in6 *) &local)->sin6_port)
+                      : ntohs (((struct sockaddr_in *) &local)->sin_port);
+    }
+  return fd;
+}
+
+void
+ic_test_write_all (int         fd,
+                   const void *data,
+                   gsize       length)
+{
+  const char *p = data;
+  gint64 end = g_get_monotonic_time () + IC_TEST_TIMEOUT_MS * 1000;
+
+  while (length > 0)
+    {
+      struct pollfd pfd = { fd, POLLOUT, 0 };
+      ssize_t n;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      if (poll (&pfd, 1, 100) <= 0)
+        continue;
+      n = send (fd, p, length, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        g_error ("send: %s", g_strerror (errno));
+      p += n;
+      length -= (gsize) n;
+    }
+}
+
+gboolean
+ic_test_read_exact (int    fd,
+                    void  *buffer,
+                    gsize  length,
+                    guint  timeout_ms)
+{
+  char *p = buffer;
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (length > 0)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      ssize_t n;
+
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (poll (&pfd, 1, 50) <= 0)
+        continue;
+      n = recv (fd, p, length, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      p += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+int
+ic_test_wait_closed (int   fd,
+                     guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  char buffer[4096];
+
+  while (g_get_monotonic_time () < end)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      ssize_t n;
+
+      if (poll (&pfd, 1, 50) <= 0)
+        continue;
+      n = recv (fd, buffer, sizeof buffer, 0);
+      if (n == 0)
+        return 0;
+      if (n < 0 && errno != EINTR && errno != EAGAIN)
+        return errno;
+    }
+  return -1;
+}
+
+char *
+ic_test_make_tmp_dir (void)
+{
+  GError *error = NULL;
+  char *path = g_dir_make_tmp ("inet-app-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+void
+ic_test_remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        ic_test_remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}

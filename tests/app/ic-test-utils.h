@@ -1,0 +1,55 @@
+/* ic-test-utils.h - helpers for the app tests: a private main context per
+ * test, spinning it until a condition holds (bounded), loopback clients.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define IC_TEST_TIMEOUT_MS 20000
+
+/* Iterates context (non-blocking, 1 ms naps when idle) until expr holds;
+ * fails the test after IC_TEST_TIMEOUT_MS. */
+#define IC_TEST_SPIN_UNTIL(context, expr)                                       \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    gint64 ic_deadline_ = g_get_monotonic_time () + IC_TEST_TIMEOUT_MS * 1000; \
+    while (!(expr))                                                            \
+      {                                                                        \
+        if (g_get_monotonic_time () > ic_deadline_)                            \
+          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #expr); \
+        if (!g_main_context_iteration ((context), FALSE))                      \
+          g_usleep (1000);                                                     \
+      }                                                                        \
+  }                                                                            \
+  G_STMT_END
+
+/* Iterates context for about ms milliseconds. */
+void     ic_test_spin_for       (GMainContext *context,
+                                 guint         ms);
+
+/* A blocking TCP connection to host:port (127.0.0.1 or ::1); aborts the
+ * test on failure. Returns the fd; *local_port gets its port. */
+int      ic_test_connect        (const char   *host,
+                                 guint         port,
+                                 guint        *local_port);
+/* Writes everything (bounded by a timeout). */
+void     ic_test_write_all      (int           fd,
+                                 const void   *data,
+                                 gsize         length);
+/* Reads exactly length bytes within the timeout; FALSE on EOF/error/timeout. */
+gboolean ic_test_read_exact     (int           fd,
+                                 void         *buffer,
+                                 gsize         length,
+                                 guint         timeout_ms);
+/* Waits for EOF or an error; returns 0 for EOF, errno otherwise (-1: timeout). */
+int      ic_test_wait_closed    (int           fd,
+                                 guint         timeout_ms);
+
+/* A new empty directory under the test's tmp dir; remove it with
+ * ic_test_remove_tree. */
+char    *ic_test_make_tmp_dir   (void);
+void     ic_test_remove_tree    (const char   *path);
+
+G_END_DECLS
