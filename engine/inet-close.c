@@ -87,8 +87,11 @@ drain (int fd, uint64_t deadline, bool until_fin)
 }
 
 /* A graceful close waits at most this long for the client to take what
- * is still queued (see graceful_drain). */
-#define GRACEFUL_DRAIN_SECONDS 5
+ * is still queued (see graceful_drain), ... */
+#define GRACEFUL_DRAIN_US      5000000u
+/* ... and when the whole server is stopping or restarting: a stop with a
+ * thousand clients must not take seconds (the drains run in parallel) */
+#define GRACEFUL_DRAIN_STOP_US 500000u
 
 /* Graceful close of a client that was still sending (its data had to be
  * dropped) while ours is not yet acknowledged. Once our FIN is out, any
@@ -99,10 +102,10 @@ drain (int fd, uint64_t deadline, bool until_fin)
  * input until the client acknowledged everything, finished sending, or the
  * time is up. A quiet client or nothing queued costs a recv and an ioctl. */
 static void
-graceful_drain (int fd)
+graceful_drain (int fd, uint64_t budget_us)
 {
   if (discard_input (fd) > 0 && unsent_bytes (fd) != 0)
-    drain (fd, inet__mono_us () + GRACEFUL_DRAIN_SECONDS * 1000000u, true);
+    drain (fd, inet__mono_us () + budget_us, true);
 }
 
 /* Linger N > 0: wait until the client has acknowledged everything or the
@@ -139,6 +142,7 @@ void
 inet__close_session_socket (InetSession *session)
 {
   unsigned flags;
+  DWORD reason;
   int linger;
   int fd;
   int result = 1;
@@ -146,6 +150,7 @@ inet__close_session_socket (InetSession *session)
   pthread_mutex_lock (&session->mutex);
   flags = atomic_load (&session->flags);
   linger = session->linger_seconds;
+  reason = session->close_reason;
   fd = session->fd;
   pthread_mutex_unlock (&session->mutex);
   if (flags & SESSION_FD_CLOSED)
@@ -183,7 +188,9 @@ inet__close_session_socket (InetSession *session)
            * the background once the socket is closed */
           if (!(flags & SESSION_EOF))
             {
-              graceful_drain (fd);
+              graceful_drain (fd, reason == INET_CLOSE_STOP || reason == INET_CLOSE_RESTART
+                                    ? GRACEFUL_DRAIN_STOP_US
+                                    : GRACEFUL_DRAIN_US);
               shutdown (fd, SHUT_WR);
             }
           discard_input (fd);

@@ -301,11 +301,13 @@ InetPeek (SOCKET hClient, LPBYTE lpBuffer, INT cbBuffer)
           n = got > 0 ? (size_t) got : 0;
         }
     }
-  else if (n == 0 && lpBuffer == NULL)
+  else if (n == 0)
     {
+      /* TLS: decrypted bytes may wait inside OpenSSL */
       pthread_mutex_lock (&session->tls_mutex);
       if (session->tls != NULL)
-        n = inet__tls_pending (session->tls);
+        n = lpBuffer != NULL ? inet__tls_peek (session->tls, lpBuffer, (size_t) cbBuffer)
+                             : inet__tls_pending (session->tls);
       pthread_mutex_unlock (&session->tls_mutex);
     }
   inet__set_error (0);

@@ -81,6 +81,9 @@ typedef void VOID;
 /* Defaults used by the reference example. */
 #define INET_BACKLOG 0  /* 0 = SOMAXCONN */
 #define INET_TIMEOUT 20 /* seconds */
+/* A TLS handshake is bounded by the server timeout, or by this many
+ * seconds when the server has none. */
+#define INET_HANDSHAKE_DEFAULT_TIMEOUT 60
 
 /* --------------------------------------------------------------- priority */
 
@@ -252,12 +255,25 @@ typedef VOID (CALLBACK *INETEVENTPROC) (SOCKET hSocket, UINT nEventId, DWORD dwE
 typedef BOOL (CALLBACK *INETPASSWORDPROC) (LPCTSTR lpszFile, LPTSTR lpszPassword, INT cch,
                                           DWORD_PTR dwParam);
 
-/* The certificate store is a PEM file (certificate, optional chain, optional
- * key), a PKCS#12 file (.p12/.pfx, detected by content), or a directory in
- * which lpszCertName names a file or the subject (CN or full DN) of the
- * certificate to use. Only dwSize, lpszCertStore and lpszCertName are
- * required; every other field may be 0/NULL. The strings are copied at
- * InetServerStart. */
+/* Only dwSize, lpszCertStore and lpszCertName are required; every other
+ * field may be 0/NULL. The strings are copied at InetServerStart.
+ * Store: a PEM file (the first certificate is served, the rest is its chain;
+ * a private key in it is used when lpszKeyFile is NULL), a PKCS#12 file
+ * (detected by content), or a directory (lpszCertName = a file in it, or the
+ * CN / RFC 2253 DN / PKCS#12 friendly name of a certificate; NULL when it
+ * holds only one). For a file, a non-empty lpszCertName must match the
+ * certificate's CN, DN or friendly name. Key: lpszKeyFile, else the store,
+ * else NAME.key, NAME.key.pem, NAME-key.pem or privkey.pem beside the
+ * certificate. The password (or the callback, asked once) unlocks encrypted
+ * PEM keys and PKCS#12 files; OpenSSL never prompts. Legacy PKCS#12
+ * (RC2/3DES) is read with OpenSSL's legacy provider in a private library
+ * context (INET_ERROR_PKCS12_UNSUPPORTED without it). lpszCAFile alone asks
+ * for client certificates and verifies them; REQUEST without a CA file
+ * accepts any client certificate unverified (its subject is still
+ * reported); REQUIRE needs lpszCAFile.
+ * Defaults: TLS 1.2 minimum, 1.3 preferred, Mozilla "intermediate" ciphers
+ * (no CBC, static RSA, RC4, 3DES or export), server preference, session
+ * tickets on, compression and renegotiation off. */
 typedef struct _SECURITYCREDENTIALS
 {
   DWORD dwSize;               /* sizeof (SECURITYCREDENTIALS) */

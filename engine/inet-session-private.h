@@ -31,6 +31,10 @@ enum
  * fills it, InetRead tops up from the socket directly into the caller's
  * buffer, so large messages still arrive in large reads. */
 #define SESSION_READ_BUFFER 2048
+/* A session whose reads fill the small buffer moves to a heap buffer of
+ * this size (once, while the buffer is empty): large messages then come in
+ * one read again. Idle sessions never pay for it. */
+#define SESSION_READ_BUFFER_LARGE 16384
 
 struct InetSession
 {
@@ -68,7 +72,10 @@ struct InetSession
    * handlers consume from it. (lock: mutex) */
   BYTE *rbuf;
   size_t rbuf_start, rbuf_end;
+  size_t rbuf_size;                 /* SESSION_READ_BUFFER or _LARGE */
+  BYTE *rbuf_heap;                  /* (owned) (nullable) the large buffer */
   bool rbuf_more;                   /* the last read filled it: more may wait */
+  bool rbuf_grow;                   /* (session thread) move to the large buffer */
   uint64_t consumed;                /* bytes handlers took out, ever */
 
   /* Write side (lock: write_mutex) */

@@ -329,7 +329,9 @@ publish (InetSession *session, size_t n)
   pthread_mutex_lock (&session->mutex);
   session->rbuf_start = 0;
   session->rbuf_end = n;
-  session->rbuf_more = n == SESSION_READ_BUFFER;
+  session->rbuf_more = n == session->rbuf_size;
+  if (session->rbuf_more && session->rbuf_heap == NULL)
+    session->rbuf_grow = true;
   if (session->foreign_readers > 0)
     pthread_cond_broadcast (&session->cond);
   pthread_mutex_unlock (&session->mutex);
@@ -446,6 +448,24 @@ idle_timeout (InetSession *session, LoopState *loop)
     }
 }
 
+/* Before a read into the empty buffer: a session with large messages gets
+ * the large buffer (see SESSION_READ_BUFFER_LARGE). Session thread. */
+static void
+maybe_grow (InetSession *session)
+{
+  if (!session->rbuf_grow)
+    return;
+  session->rbuf_grow = false;
+  pthread_mutex_lock (&session->mutex);
+  if (session->rbuf_start == session->rbuf_end)
+    {
+      session->rbuf_heap = malloc (SESSION_READ_BUFFER_LARGE);
+      session->rbuf = session->rbuf_heap;
+      session->rbuf_size = SESSION_READ_BUFFER_LARGE;
+    }
+  pthread_mutex_unlock (&session->mutex);
+}
+
 /* Flags that keep a session out of the blocking recv(). */
 #define SLOW_PATH_FLAGS                                                                     \
   (SESSION_TERMINATE | SESSION_CANCEL_EVENT | SESSION_PAUSED | SESSION_WANT_WRITE | SESSION_EOF \
@@ -469,10 +489,11 @@ wait_in_recv (InetSession *session, LoopState *loop)
   ssize_t n = -1;
   int err = EINTR;
 
+  maybe_grow (session);
   atomic_store (&session->in_fast_recv, true);
   if (!(atomic_load (&session->flags) & SLOW_PATH_FLAGS))
     {
-      n = recv (session->fd, session->rbuf, SESSION_READ_BUFFER, 0);
+      n = recv (session->fd, session->rbuf, session->rbuf_size, 0);
       err = errno;
     }
   atomic_store (&session->in_fast_recv, false);
@@ -513,7 +534,8 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
 
   if (want_read)
     {
-      allowance = inet__session_read_allowance (session, SESSION_READ_BUFFER, &rate_wait);
+      maybe_grow (session);
+      allowance = inet__session_read_allowance (session, session->rbuf_size, &rate_wait);
       want_read = allowance > 0; /* else wait for the bucket to refill */
     }
   if (want_read && inet__session_secure (session))
@@ -587,7 +609,7 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
       else if (!again)
         end_with (session, error == WSAECONNRESET ? INET_CLOSE_RESET : INET_CLOSE_ERROR, error);
     }
-  if (allowance > 0 && allowance < SESSION_READ_BUFFER)
+  if (allowance > 0 && allowance < session->rbuf_size)
     inet__session_read_refund (session, allowance); /* tokens a short read left */
 
   if (revents & POLLERR && !want_read)
@@ -665,7 +687,11 @@ handshake (InetSession *session)
 {
   InetServer *server = session->server;
   INETSECURITYINFO *info = calloc (1, sizeof *info);
-  uint64_t deadline = server->timeout ? inet__mono_us () + (uint64_t) server->timeout * 1000000u : 0;
+  /* a handshake ends: at the server timeout, or at a minute without one
+   * (a client that opens a TLS port and says nothing must not hold a
+   * thread until the server stops) */
+  unsigned seconds = server->timeout ? server->timeout : INET_HANDSHAKE_DEFAULT_TIMEOUT;
+  uint64_t deadline = inet__mono_us () + (uint64_t) seconds * 1000000u;
   char detail[256] = "";
   DWORD error = 0;
   InetTlsSession *tls;
@@ -781,6 +807,7 @@ inet__session_run (InetSession *session, UINT *thread_priority)
   session->thread = pthread_self ();
   session->thread_running = true;
   session->rbuf = rbuf;
+  session->rbuf_size = sizeof rbuf;
   pthread_mutex_unlock (&session->mutex);
   apply_priority (session, thread_priority);
   if (session->server->tls == NULL)
@@ -809,6 +836,8 @@ inet__session_run (InetSession *session, UINT *thread_priority)
   pthread_mutex_lock (&session->mutex);
   session->rbuf = NULL;
   session->rbuf_start = session->rbuf_end = 0;
+  free (session->rbuf_heap);
+  session->rbuf_heap = NULL;
   session->thread_running = false;
   pthread_mutex_unlock (&session->mutex);
   *thread_priority = atomic_load (&session->priority);

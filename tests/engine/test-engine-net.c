@@ -193,6 +193,21 @@ test_port_in_use (InetTestFixture *f, gconstpointer data)
   close (other);
 }
 
+/* TRUE if a socket without SO_REUSEADDR can bind 127.0.0.1:port. */
+static gboolean
+port_bindable (UINT port)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean ok;
+
+  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  sin.sin_port = htons ((guint16) port);
+  ok = bind (fd, (struct sockaddr *) &sin, sizeof sin) == 0;
+  close (fd);
+  return ok;
+}
+
 /* A connection the server closed first leaves its port in TIME_WAIT: a new
  * server needs REUSEADDR to bind it, and gets it with REUSEADDR. */
 static void
@@ -214,8 +229,14 @@ test_reuseaddr_time_wait (InetTestFixture *f, gconstpointer data)
   g_usleep (50000); /* our FIN answered: the server side is in TIME_WAIT */
   inet_test_recorder_stop (f->rec);
 
-  assert_start_fails ("127.0.0.1", port, INET_PRIORITY_NORMAL, INET_OPTION_NONE,
-                      inet_test_recorder_proc, WSAEADDRINUSE);
+  /* the premise, checked with a plain socket: a loaded host's TIME_WAIT
+   * table can overflow, and then the kernel keeps none */
+  if (port_bindable (port))
+    g_test_message ("no TIME_WAIT kept on port %u (table overflow?): the refusal without "
+                    "REUSEADDR is not checked", port);
+  else
+    assert_start_fails ("127.0.0.1", port, INET_PRIORITY_NORMAL, INET_OPTION_NONE,
+                        inet_test_recorder_proc, WSAEADDRINUSE);
   again = InetServerStart ("127.0.0.1", port, 0, 0, 0, INET_PRIORITY_NORMAL,
                            INET_OPTION_REUSEADDR, inet_test_recorder_proc, (DWORD_PTR) rec2,
                            NULL);

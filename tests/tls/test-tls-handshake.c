@@ -431,6 +431,30 @@ test_timeout (Fixture *f, gconstpointer data)
   tls_server_stop (server);
 }
 
+/* Without a server timeout a silent handshake still ends, after
+ * INET_HANDSHAKE_DEFAULT_TIMEOUT seconds (and not before). */
+static void
+test_default_bound (Fixture *f, gconstpointer data)
+{
+  TlsServer *server = tls_server_start (&f->credentials, 0);
+  GByteArray *hello = client_hello ();
+  gint64 start = g_get_monotonic_time ();
+  int fd = half_open (server->port, hello, 10);
+  gint64 deadline = start + (INET_HANDSHAKE_DEFAULT_TIMEOUT + 30) * G_USEC_PER_SEC;
+
+  (void) data;
+  g_test_summary ("A TLS handshake without a server timeout is bounded anyway");
+  while (tls_server_get (server, &server->errors) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (100000);
+  g_assert_cmpuint (tls_server_get (server, &server->errors), ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=,
+                   (INET_HANDSHAKE_DEFAULT_TIMEOUT - 1) * G_USEC_PER_SEC);
+  g_assert_cmpuint (tls_server_error_code (server, 0), ==, INET_ERROR_TLS_TIMEOUT);
+  close (fd);
+  g_byte_array_free (hello, TRUE);
+  tls_server_stop (server);
+}
+
 /* The client refuses our certificate (it trusts nothing). */
 static void
 test_client_rejects_server (Fixture *f, gconstpointer data)
@@ -688,6 +712,7 @@ main (int argc, char **argv)
   ADD ("weak-ciphers", test_weak_ciphers);
   ADD ("client-gave-up", test_client_gave_up);
   ADD ("timeout", test_timeout);
+  ADD ("default-bound", test_default_bound);
   ADD ("client-rejects-server", test_client_rejects_server);
   ADD ("client-cert-required", test_client_cert_required);
   ADD ("client-cert-requested", test_client_cert_requested);
