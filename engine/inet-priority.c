@@ -13,12 +13,16 @@
  * HIGH and CRITICAL keep wake-up preemption: responsiveness is what they
  * ask for. Linux lets an unprivileged thread lower its priority but not
  * raise it again; a raise that the kernel refuses falls back to NORMAL.
+ * InetSetPriorityOffset moves every nice value up by a process-wide offset,
+ * so an embedding GUI's own threads outweigh the sessions it hosts.
  * SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
 #include "inet-priority-private.h"
+#include "inet-error-private.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -38,6 +42,8 @@ static Mapping mappings[] = {
   [INET_PRIORITY_HIGH] = { SCHED_OTHER, -5 },
   [INET_PRIORITY_CRITICAL] = { SCHED_OTHER, -10 },
 };
+
+static atomic_int nice_offset;
 
 static pthread_once_t policy_once = PTHREAD_ONCE_INIT;
 
@@ -71,7 +77,15 @@ static int
 set_mapping (pid_t tid, const Mapping *m)
 {
   struct sched_param param = { 0 };
+  int nice = m->nice;
   int current_nice;
+
+  if (m->policy != SCHED_IDLE)
+    {
+      nice += atomic_load (&nice_offset);
+      if (nice > 19)
+        nice = 19;
+    }
 
   errno = 0;
   current_nice = getpriority (PRIO_PROCESS, (id_t) tid);
@@ -81,7 +95,7 @@ set_mapping (pid_t tid, const Mapping *m)
    * set the policy before a raise so a refused raise changes nothing. */
   if (sched_setscheduler (tid, m->policy, &param) != 0)
     return errno;
-  if (current_nice != m->nice && setpriority (PRIO_PROCESS, (id_t) tid, m->nice) != 0)
+  if (current_nice != nice && setpriority (PRIO_PROCESS, (id_t) tid, nice) != 0)
     return errno;
   return 0;
 }
@@ -110,4 +124,16 @@ inet__priority_apply (pid_t tid, UINT priority, UINT *effective)
         }
     }
   return (err == EPERM || err == EACCES) ? WSAEACCES : (err == ESRCH ? WSAENOTSOCK : WSAEINVAL);
+}
+
+INT WINAPI
+InetSetPriorityOffset (INT nOffset)
+{
+  if (nOffset < 0 || nOffset > 19)
+    {
+      inet__set_error (WSAEINVAL);
+      return INET_ERROR;
+    }
+  inet__set_error (0);
+  return atomic_exchange (&nice_offset, nOffset);
 }

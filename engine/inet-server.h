@@ -429,6 +429,14 @@ INT WINAPI InetGetServerPriority (SOCKET hServer);
 INT WINAPI InetSetServerPriority (SOCKET hServer, UINT nPriority);
 INT WINAPI InetGetClientPriority (SOCKET hClient);
 INT WINAPI InetSetClientPriority (SOCKET hClient, UINT nPriority);
+/* Extension for applications that host servers next to their own busy
+ * threads (a GUI): a nice offset, 0 to 19, added process-wide to LOW,
+ * NORMAL, HIGH and CRITICAL (clamped at nice 19; BACKGROUND stays
+ * SCHED_IDLE) for every priority applied after the call. With an offset of
+ * 5, NORMAL sessions run at nice 5 and the application's nice-0 threads get
+ * about three times their CPU share when both want a CPU. Returns the
+ * previous offset, INET_ERROR (WSAEINVAL) when out of range. */
+INT WINAPI InetSetPriorityOffset (INT nOffset);
 
 /* Server counters and client enumeration. InetEnumServerClients fills up to
  * nMaxClients handles of connected sessions and returns how many there are. */

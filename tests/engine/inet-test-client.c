@@ -308,3 +308,25 @@ inet_test_have_ipv6 (void)
   close (fd);
   return ok;
 }
+
+void
+inet_test_assert_echo (int fd, const char *text)
+{
+  char buffer[256] = "";
+  gsize len = strlen (text);
+
+  g_assert_cmpuint (len, <=, sizeof buffer);
+  g_assert_true (inet_test_send_all (fd, text, len, INET_TEST_TIMEOUT_MS));
+  g_assert_true (inet_test_recv_exact (fd, buffer, len, INET_TEST_TIMEOUT_MS));
+  g_assert_cmpmem (buffer, len, text, len);
+}
+
+UINT
+inet_test_local_port (int fd)
+{
+  struct sockaddr_in sin;
+  socklen_t len = sizeof sin;
+
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
+  return ntohs (sin.sin_port);
+}

@@ -53,6 +53,10 @@ inet_test_pattern (guint64 n)
 void inet_test_fill_pattern (guint8 *buffer, gsize len, guint64 offset);
 /* TRUE when data follows the pattern from offset. */
 gboolean inet_test_check_pattern (const guint8 *data, gsize len, guint64 offset);
+/* Sends text (at most 256 bytes) and asserts it comes back whole. */
+void inet_test_assert_echo (int fd, const char *text);
+/* The local port of a connected IPv4 socket (asserts). */
+UINT inet_test_local_port (int fd);
 /* TRUE if the host can bind ::1. */
 gboolean inet_test_have_ipv6 (void);
 

@@ -13,27 +13,6 @@
 
 #define WAIT INET_TEST_TIMEOUT_MS
 
-static void
-assert_echo (int fd, const char *text)
-{
-  char buffer[256] = "";
-  gsize len = strlen (text);
-
-  g_assert_true (inet_test_send_all (fd, text, len, WAIT));
-  g_assert_true (inet_test_recv_exact (fd, buffer, len, WAIT));
-  g_assert_cmpmem (buffer, len, text, len);
-}
-
-static UINT
-local_port (int fd)
-{
-  struct sockaddr_in sin;
-  socklen_t len = sizeof sin;
-
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  return ntohs (sin.sin_port);
-}
-
 /* ------------------------------------------------------- order and threads */
 
 #define N_CLIENTS 20
@@ -53,7 +32,7 @@ test_order_and_threads (InetTestFixture *f, gconstpointer data)
   for (guint i = 0; i < N_CLIENTS; i++)
     {
       fds[i] = inet_test_connect ("127.0.0.1", port);
-      g_hash_table_add (ports, GUINT_TO_POINTER (local_port (fds[i])));
+      g_hash_table_add (ports, GUINT_TO_POINTER (inet_test_local_port (fds[i])));
     }
   g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_CONNECT, N_CLIENTS, WAIT));
 
@@ -77,7 +56,7 @@ test_order_and_threads (InetTestFixture *f, gconstpointer data)
 
   for (guint round = 0; round < 10; round++)
     for (guint i = 0; i < N_CLIENTS; i++)
-      assert_echo (fds[i], "ping-pong");
+      inet_test_assert_echo (fds[i], "ping-pong");
   for (guint i = 0; i < N_CLIENTS; i++)
     close (fds[i]);
   g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_DISCONNECT, N_CLIENTS, WAIT));
@@ -151,14 +130,14 @@ test_no_concurrent_callbacks (InetTestFixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     threads[i] = inet_test_thread_start (hammer_thread, &h);
   for (guint i = 0; i < 300; i++)
-    assert_echo (fd, "x");
+    inet_test_assert_echo (fd, "x");
   g_atomic_int_set (&h.stop, 1);
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
       g_assert_true (inet_test_thread_wait (threads[i], WAIT));
       inet_test_thread_join (threads[i]);
     }
-  assert_echo (fd, "still fine");
+  inet_test_assert_echo (fd, "still fine");
   close (fd);
   inet_test_recorder_stop (f->rec);
 }
@@ -229,7 +208,7 @@ test_disconnect_once (InetTestFixture *f, gconstpointer data)
   client = inet_test_recorder_client (f->rec, 0);
   if (s.ending != END_HANDLER_DISCONNECT && s.ending != END_PEER_CLOSE_UNREAD
       && s.ending != END_TIMEOUT)
-    assert_echo (fd, "hello");
+    inet_test_assert_echo (fd, "hello");
 
   switch (s.ending)
     {
@@ -551,7 +530,7 @@ test_timeout (InetTestFixture *f, gconstpointer data)
   g_usleep (1500000);
   g_assert_cmpuint (inet_test_recorder_count (f->rec, client, INET_EVENT_TIMEOUT), ==, 1);
   /* the session goes on; activity re-arms it */
-  assert_echo (fd, "awake");
+  inet_test_assert_echo (fd, "awake");
   g_assert_true (inet_test_recorder_wait (f->rec, client, INET_EVENT_TIMEOUT, 2, WAIT));
   g_assert_true (inet_test_recorder_get (f->rec, client, INET_EVENT_TIMEOUT, 1, &timeout));
   {
@@ -562,7 +541,7 @@ test_timeout (InetTestFixture *f, gconstpointer data)
      * a timer not re-armed by the data would fire at once */
     g_assert_cmpint (timeout.time_us - read.time_us, >=, 500000);
   }
-  assert_echo (fd, "still");
+  inet_test_assert_echo (fd, "still");
   g_assert_cmpuint (inet_test_recorder_count (f->rec, client, INET_EVENT_DISCONNECT), ==, 0);
   close (fd);
   inet_test_recorder_stop (f->rec);

@@ -13,16 +13,6 @@
 
 #define WAIT INET_TEST_TIMEOUT_MS
 
-static UINT
-local_port (int fd)
-{
-  struct sockaddr_in sin;
-  socklen_t len = sizeof sin;
-
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  return ntohs (sin.sin_port);
-}
-
 /* -------------------------------------------------------------- reading */
 
 typedef struct
@@ -282,7 +272,7 @@ test_counters (InetTestFixture *f, gconstpointer data)
   /* addresses */
   g_assert_true (InetGetPeerAddress (client, address, sizeof address, &port));
   g_assert_cmpstr (address, ==, "127.0.0.1");
-  g_assert_cmpuint (port, ==, local_port (fd));
+  g_assert_cmpuint (port, ==, inet_test_local_port (fd));
   g_assert_true (InetGetLocalAddress (client, address, sizeof address, &port));
   g_assert_cmpstr (address, ==, "127.0.0.1");
   g_assert_cmpuint (port, ==, inet_test_server_port (server));

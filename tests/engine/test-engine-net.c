@@ -17,17 +17,6 @@
 #define OPTION_BITS \
   (INET_OPTION_REUSEADDR | INET_OPTION_DONTROUTE | INET_OPTION_KEEPALIVE | INET_OPTION_NODELAY)
 
-static void
-assert_echo (int fd, const char *text)
-{
-  char buffer[64] = "";
-  gsize len = strlen (text);
-
-  g_assert_true (inet_test_send_all (fd, text, len, WAIT));
-  g_assert_true (inet_test_recv_exact (fd, buffer, len, WAIT));
-  g_assert_cmpmem (buffer, len, text, len);
-}
-
 /* Connects to address and checks who the server says it is. */
 static SOCKET
 connect_and_check (InetTestFixture *f, const char *address, const char *peer, int family,
@@ -50,7 +39,7 @@ connect_and_check (InetTestFixture *f, const char *address, const char *peer, in
   g_assert_cmpint (stats.nAddressFamily, ==, family);
   g_assert_true (InetGetLocalAddress (client, local, sizeof local, NULL));
   g_assert_cmpstr (local, ==, address);
-  assert_echo (fd, address);
+  inet_test_assert_echo (fd, address);
   *fd_out = fd;
   return client;
 }
@@ -269,7 +258,7 @@ test_socket_options (InetTestFixture *f, gconstpointer data)
   g_assert_cmphex (got & (INET_OPTION_DONTROUTE | INET_OPTION_KEEPALIVE | INET_OPTION_NODELAY
                           | INET_OPTION_SECURE),
                    ==, options & ~(DWORD) INET_OPTION_REUSEADDR);
-  assert_echo (fd, "options");
+  inet_test_assert_echo (fd, "options");
   g_assert_cmpint (InetGetSocketOptions (INVALID_SOCKET), ==, INET_ERROR);
   g_assert_cmpuint (InetGetLastError (), ==, WSAENOTSOCK);
   close (fd);

@@ -4,6 +4,7 @@
  * HIGH = nice -5, CRITICAL = nice -10. Without CAP_SYS_NICE a raise above
  * normal degrades to normal with INET_ERROR_PRIORITY_DEGRADED and never
  * fails the session; that runs in a subprocess that drops the capability.
+ * InetSetPriorityOffset moves the nice values up (in a subprocess too).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inet-test-fixture.h"
 
@@ -105,17 +106,6 @@ client_priority (SOCKET client)
   return stats.nPriority;
 }
 
-static void
-assert_echo (int fd, const char *text)
-{
-  char buffer[64] = "";
-  gsize len = strlen (text);
-
-  g_assert_true (inet_test_send_all (fd, text, len, WAIT));
-  g_assert_true (inet_test_recv_exact (fd, buffer, len, WAIT));
-  g_assert_cmpmem (buffer, len, text, len);
-}
-
 /* Lowering works for anyone: LOW, BACKGROUND, back and forth where the
  * kernel lets us. */
 static void
@@ -139,7 +129,7 @@ test_lower (InetTestFixture *f, gconstpointer data)
   g_assert_cmpint (InetSetClientPriority (a, INET_PRIORITY_BACKGROUND), ==, INET_PRIORITY_LOW);
   g_assert_cmpuint (client_priority (a), ==, INET_PRIORITY_BACKGROUND);
   assert_sched (client_tid (a), INET_PRIORITY_BACKGROUND);
-  assert_echo (fa, "in the background");
+  inet_test_assert_echo (fa, "in the background");
 
   g_assert_cmpint (InetSetClientPriority (a, 9), ==, INET_ERROR);
   g_assert_cmpuint (InetGetLastError (), ==, WSAEINVAL);
@@ -160,7 +150,7 @@ test_lower (InetTestFixture *f, gconstpointer data)
   b = inet_test_recorder_client (f->rec, 1);
   g_assert_cmpuint (client_priority (b), ==, INET_PRIORITY_BACKGROUND);
   assert_sched (client_tid (b), INET_PRIORITY_BACKGROUND);
-  assert_echo (fb, "b");
+  inet_test_assert_echo (fb, "b");
   close (fa);
   close (fb);
   inet_test_recorder_stop (f->rec);
@@ -198,7 +188,7 @@ test_all_levels (InetTestFixture *f, gconstpointer data)
       g_assert_cmpuint (InetGetLastError (), ==, 0);
       g_assert_cmpuint (client_priority (a), ==, p);
       assert_sched (tid, p);
-      assert_echo (fa, "level");
+      inet_test_assert_echo (fa, "level");
     }
   g_assert_cmpint (InetSetClientPriority (a, INET_PRIORITY_NORMAL), ==, INET_PRIORITY_CRITICAL);
   assert_sched (tid, INET_PRIORITY_NORMAL);
@@ -219,7 +209,7 @@ test_all_levels (InetTestFixture *f, gconstpointer data)
   g_test_message ("first session thread %d, second %d", tid, client_tid (b));
   g_assert_cmpuint (client_priority (b), ==, INET_PRIORITY_NORMAL);
   assert_sched (client_tid (b), INET_PRIORITY_NORMAL);
-  assert_echo (fb, "fresh");
+  inet_test_assert_echo (fb, "fresh");
   close (fb);
   inet_test_recorder_stop (f->rec);
 }
@@ -247,13 +237,13 @@ degraded_body (InetTestFixture *f)
   a = inet_test_recorder_client (f->rec, 0);
   tid = client_tid (a);
   assert_sched (tid, INET_PRIORITY_NORMAL);
-  assert_echo (fa, "served");
+  inet_test_assert_echo (fa, "served");
 
   g_assert_cmpint (InetSetClientPriority (a, INET_PRIORITY_CRITICAL), !=, INET_ERROR);
   g_assert_cmpuint (InetGetLastError (), ==, INET_ERROR_PRIORITY_DEGRADED);
   g_assert_cmpuint (client_priority (a), ==, INET_PRIORITY_NORMAL);
   assert_sched (tid, INET_PRIORITY_NORMAL);
-  assert_echo (fa, "still served");
+  inet_test_assert_echo (fa, "still served");
 
   /* lowering is allowed; the thread cannot come back up by itself... */
   g_assert_cmpint (InetSetClientPriority (a, INET_PRIORITY_LOW), ==, INET_PRIORITY_NORMAL);
@@ -268,7 +258,7 @@ degraded_body (InetTestFixture *f)
   b = inet_test_recorder_client (f->rec, 1);
   g_assert_cmpuint (client_priority (b), ==, INET_PRIORITY_NORMAL);
   assert_sched (client_tid (b), INET_PRIORITY_NORMAL);
-  assert_echo (fb, "fresh");
+  inet_test_assert_echo (fb, "fresh");
   close (fb);
   inet_test_recorder_stop (f->rec);
 }
@@ -300,6 +290,62 @@ test_degraded (InetTestFixture *f, gconstpointer data)
     g_test_trap_assert_stdout ("*DEGRADED-CHECKED*");
 }
 
+static void
+assert_nice (pid_t tid, int expected_nice, int expected_policy)
+{
+  int nice_value = 99, policy = -1;
+
+  g_assert_true (inet_test_thread_sched (tid, &nice_value, &policy));
+  g_assert_cmpint (nice_value, ==, expected_nice);
+  g_assert_cmpint (policy, ==, expected_policy);
+}
+
+/* InetSetPriorityOffset: every nice value moves up by the offset for
+ * priorities applied later (clamped at 19); BACKGROUND stays SCHED_IDLE.
+ * In a subprocess: the offset is process-wide and pooled threads keep it. */
+static void
+test_offset (InetTestFixture *f, gconstpointer data)
+{
+  SOCKET server, a;
+  pid_t tid;
+  int fa;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  g_assert_cmpint (InetSetPriorityOffset (20), ==, INET_ERROR);
+  g_assert_cmpuint (InetGetLastError (), ==, WSAEINVAL);
+  g_assert_cmpint (InetSetPriorityOffset (-1), ==, INET_ERROR);
+  g_assert_cmpint (InetSetPriorityOffset (5), ==, 0);
+  g_assert_cmpuint (InetGetLastError (), ==, 0);
+
+  f->rec->handler = inet_test_echo_handler;
+  f->server = server = inet_test_recorder_start (f->rec, "127.0.0.1", 0, 0,
+                                                 INET_PRIORITY_NORMAL, INET_OPTION_NONE);
+  assert_nice ((pid_t) InetGetServerThreadId (server), 5, SCHED_BATCH);
+  fa = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
+  a = inet_test_recorder_client (f->rec, 0);
+  tid = client_tid (a);
+  assert_nice (tid, 5, SCHED_BATCH);
+  /* the priority the API reports is still NORMAL */
+  g_assert_cmpuint (client_priority (a), ==, INET_PRIORITY_NORMAL);
+  inet_test_assert_echo (fa, "offset");
+
+  g_assert_cmpint (InetSetClientPriority (a, INET_PRIORITY_LOW), ==, INET_PRIORITY_NORMAL);
+  assert_nice (tid, 15, SCHED_BATCH);
+  g_assert_cmpint (InetSetPriorityOffset (12), ==, 5);
+  g_assert_cmpint (InetSetClientPriority (a, INET_PRIORITY_LOW), ==, INET_PRIORITY_LOW);
+  assert_nice (tid, 19, SCHED_BATCH);
+  g_assert_cmpint (InetSetClientPriority (a, INET_PRIORITY_BACKGROUND), ==, INET_PRIORITY_LOW);
+  assert_sched (tid, INET_PRIORITY_BACKGROUND);
+  inet_test_assert_echo (fa, "still served");
+  close (fa);
+  inet_test_recorder_stop (f->rec);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -307,5 +353,6 @@ main (int argc, char **argv)
   INET_TEST_ADD ("/engine/priority/lower", test_lower);
   INET_TEST_ADD ("/engine/priority/all-levels", test_all_levels);
   INET_TEST_ADD ("/engine/priority/degraded", test_degraded);
+  INET_TEST_ADD ("/engine/priority/offset", test_offset);
   return g_test_run ();
 }

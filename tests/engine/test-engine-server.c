@@ -13,17 +13,6 @@
 #define WAIT INET_TEST_TIMEOUT_MS
 
 static void
-assert_echo (int fd, const char *text)
-{
-  char buffer[64] = "";
-  gsize len = strlen (text);
-
-  g_assert_true (inet_test_send_all (fd, text, len, WAIT));
-  g_assert_true (inet_test_recv_exact (fd, buffer, len, WAIT));
-  g_assert_cmpmem (buffer, len, text, len);
-}
-
-static void
 assert_closed_by_server (int fd)
 {
   int end = -1;
@@ -116,7 +105,7 @@ test_stop_with_clients (InetTestFixture *f, gconstpointer data)
       fds[i] = inet_test_connect ("127.0.0.1", port);
       inet_test_recorder_client (f->rec, i);
     }
-  assert_echo (fds[0], "before stop");
+  inet_test_assert_echo (fds[0], "before stop");
   inet_test_recorder_stop (f->rec);
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_DISCONNECT), ==, 5);
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
@@ -298,7 +287,7 @@ test_suspend_resume (InetTestFixture *f, gconstpointer data)
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_CONNECT), ==, 1);
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_REJECT), ==, 0);
   /* the attached client is still served */
-  assert_echo (a, "still here");
+  inet_test_assert_echo (a, "still here");
 
   g_assert_true (InetServerResume (server));
   g_assert_cmpint (InetGetServerStatus (server), ==, INET_SERVER_LISTENING);
@@ -310,8 +299,8 @@ test_suspend_resume (InetTestFixture *f, gconstpointer data)
     g_assert_true (inet_test_recv_exact (queued[0], buffer, 6, WAIT));
     g_assert_cmpmem (buffer, 6, "queued", 6);
   }
-  assert_echo (queued[1], "one");
-  assert_echo (queued[2], "two");
+  inet_test_assert_echo (queued[1], "one");
+  inet_test_assert_echo (queued[2], "two");
 
   inet_test_recorder_stop (f->rec);
   close (a);
@@ -351,7 +340,7 @@ test_suspend_disconnect (InetTestFixture *f, gconstpointer data)
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_CONNECT), ==, 2);
   g_assert_true (InetServerResume (server));
   inet_test_recorder_client (f->rec, 2);
-  assert_echo (c, "after");
+  inet_test_assert_echo (c, "after");
   inet_test_recorder_stop (f->rec);
   close (a);
   close (b);
@@ -405,7 +394,7 @@ test_suspend_client (InetTestFixture *f, gconstpointer data)
 
   g_assert_true (InetSuspendClient (client));
   g_assert_true (inet_test_send_all (a, "hello", 5, WAIT));
-  assert_echo (b, "other");   /* the others go on */
+  inet_test_assert_echo (b, "other");   /* the others go on */
   g_assert_true (inet_test_quiet_for (a, 200));
   g_assert_cmpuint (inet_test_recorder_count (f->rec, client, INET_EVENT_READ), ==, 0);
   /* writing still works */
@@ -446,7 +435,7 @@ test_restart (InetTestFixture *f, gconstpointer data)
 
   a = inet_test_connect ("127.0.0.1", port);
   inet_test_recorder_client (f->rec, 1);
-  assert_echo (a, "first");
+  inet_test_assert_echo (a, "first");
 
   if (!InetServerRestart (server))
     g_error ("InetServerRestart failed: error %u", InetGetLastError ());
@@ -473,7 +462,7 @@ test_restart (InetTestFixture *f, gconstpointer data)
   g_assert_cmpuint (stats.nActive, ==, 0);
 
   b = inet_test_connect ("127.0.0.1", port);
-  assert_echo (b, "second");
+  inet_test_assert_echo (b, "second");
   g_assert_true (InetGetServerStats (server, &stats));
   g_assert_cmpuint (stats.nAccepted, ==, 3);
   /* client ids go on, never reused */
@@ -486,7 +475,7 @@ test_restart (InetTestFixture *f, gconstpointer data)
   close (b);
   b = inet_test_connect ("127.0.0.1", port);
   inet_test_recorder_client (f->rec, 3);
-  assert_echo (b, "third");
+  inet_test_assert_echo (b, "third");
 
   inet_test_recorder_stop (f->rec);
   g_assert_cmpuint (inet_test_recorder_count (f->rec, server, INET_EVENT_RESTART), ==, 2);

@@ -16,16 +16,6 @@
 #define N_CLIENTS  250
 #define BIG        (16 * 1024 * 1024)
 
-static UINT
-local_port (int fd)
-{
-  struct sockaddr_in sin;
-  socklen_t len = sizeof sin;
-
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  return ntohs (sin.sin_port);
-}
-
 typedef struct
 {
   guint8 *big;
@@ -190,7 +180,7 @@ test_stop_many (InetTestFixture *f, gconstpointer data)
    * megabytes first, through a 16 KiB window at the kernel's pace) */
   for (guint i = 0; i < N_CLIENTS; i++)
     {
-      if (g_hash_table_contains (quiet_ports, GUINT_TO_POINTER (local_port (fds[i]))))
+      if (g_hash_table_contains (quiet_ports, GUINT_TO_POINTER (inet_test_local_port (fds[i]))))
         {
           gsize got;
           int end = -1;

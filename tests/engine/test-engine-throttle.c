@@ -13,27 +13,6 @@
 
 #define WAIT INET_TEST_TIMEOUT_MS
 
-static void
-assert_echo (int fd, const char *text)
-{
-  char buffer[64] = "";
-  gsize len = strlen (text);
-
-  g_assert_true (inet_test_send_all (fd, text, len, WAIT));
-  g_assert_true (inet_test_recv_exact (fd, buffer, len, WAIT));
-  g_assert_cmpmem (buffer, len, text, len);
-}
-
-static UINT
-local_port (int fd)
-{
-  struct sockaddr_in sin;
-  socklen_t len = sizeof sin;
-
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  return ntohs (sin.sin_port);
-}
-
 /* A refused connection is closed at once: EOF or reset, never data. */
 static int
 assert_refused (int fd)
@@ -53,7 +32,7 @@ assert_reject (InetTestFixture *f, guint n, DWORD reason, int fd)
   g_assert_true (inet_test_recorder_wait (f->rec, f->server, INET_EVENT_REJECT, n + 1, WAIT));
   g_assert_true (inet_test_recorder_get (f->rec, f->server, INET_EVENT_REJECT, n, &ev));
   g_assert_cmpuint (ev.error, ==, reason);
-  g_assert_cmpuint (ev.peer_port, ==, local_port (fd));
+  g_assert_cmpuint (ev.peer_port, ==, inet_test_local_port (fd));
 }
 
 static void
@@ -91,8 +70,8 @@ test_max_clients (InetTestFixture *f, gconstpointer data)
   g_usleep (100000);
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_CONNECT), ==, 2);
   assert_stats (server, 2, 1);
-  assert_echo (a, "a");
-  assert_echo (b, "b");
+  inet_test_assert_echo (a, "a");
+  inet_test_assert_echo (b, "b");
 
   /* room again once a client left */
   close (a);
@@ -109,7 +88,7 @@ test_max_clients (InetTestFixture *f, gconstpointer data)
     }
   d = inet_test_connect ("127.0.0.1", port);
   inet_test_recorder_client (f->rec, 2);
-  assert_echo (d, "d");
+  inet_test_assert_echo (d, "d");
   assert_stats (server, 3, 1);
   inet_test_recorder_stop (f->rec);
   close (b);
@@ -145,7 +124,7 @@ test_limit_freed_before_disconnect (InetTestFixture *f, gconstpointer data)
   port = inet_test_server_port (server);
   a = inet_test_connect ("127.0.0.1", port);
   inet_test_recorder_client (f->rec, 0);
-  assert_echo (a, "a");
+  inet_test_assert_echo (a, "a");
   close (a);
   g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_DISCONNECT, 1, WAIT));
 
@@ -154,7 +133,7 @@ test_limit_freed_before_disconnect (InetTestFixture *f, gconstpointer data)
   g_assert_cmpuint (stats.nActive, ==, 0);
   b = inet_test_connect ("127.0.0.1", port);
   inet_test_recorder_client (f->rec, 1);
-  assert_echo (b, "b");
+  inet_test_assert_echo (b, "b");
   g_assert_cmpuint (inet_test_recorder_count (f->rec, server, INET_EVENT_REJECT), ==, 0);
   /* IDLE only after the last session is over: never, here */
   g_assert_cmpuint (inet_test_recorder_count (f->rec, server, INET_EVENT_IDLE), ==, 0);
@@ -220,7 +199,7 @@ test_lowering_keeps_clients (InetTestFixture *f, gconstpointer data)
   g_usleep (200000);
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_DISCONNECT), ==, 0);
   for (guint i = 0; i < 3; i++)
-    assert_echo (fds[i], "still served");
+    inet_test_assert_echo (fds[i], "still served");
 
   /* new ones are refused: over both limits, max clients is named */
   extra = inet_test_connect ("127.0.0.1", port);
@@ -231,7 +210,7 @@ test_lowering_keeps_clients (InetTestFixture *f, gconstpointer data)
   g_assert_true (InetServerThrottle (server, 0, 0, (DWORD) -1));
   extra = inet_test_connect ("127.0.0.1", port);
   inet_test_recorder_client (f->rec, 3);
-  assert_echo (extra, "welcome");
+  inet_test_assert_echo (extra, "welcome");
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_DISCONNECT), ==, 0);
   inet_test_recorder_stop (f->rec);
   for (guint i = 0; i < 3; i++)
@@ -266,7 +245,7 @@ test_per_address (InetTestFixture *f, gconstpointer data)
   inet_test_recorder_client (f->rec, 2);
   g_assert_true (inet_test_recorder_get (f->rec, 0, INET_EVENT_CONNECT, 2, &ev));
   g_assert_cmpstr (ev.peer, ==, "127.0.0.2");
-  assert_echo (b1, "other address");
+  inet_test_assert_echo (b1, "other address");
 
   /* a slot frees when one of them leaves */
   close (a1);
@@ -282,7 +261,7 @@ test_per_address (InetTestFixture *f, gconstpointer data)
     }
   a4 = inet_test_connect_from ("127.0.0.1", "127.0.0.1", port);
   inet_test_recorder_client (f->rec, 3);
-  assert_echo (a4, "again");
+  inet_test_assert_echo (a4, "again");
   assert_stats (server, 4, 1);
   inet_test_recorder_stop (f->rec);
   close (a2);

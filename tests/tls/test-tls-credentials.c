@@ -15,32 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct
-{
-  char *dir;
-  char *cert;                       /* CN=localhost, ECDSA, valid */
-  char *key;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  (void) data;
-  f->dir = tls_test_tmpdir ();
-  f->cert = tls_test_path (f->dir, "server.pem");
-  f->key = tls_test_path (f->dir, "server.key");
-  tls_test_make_cert (f->cert, f->key, INET_CERT_KEY_ECDSA_P256, 0, 30, "localhost", NULL);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  (void) data;
-  tls_test_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->cert);
-  g_free (f->key);
-}
+typedef TlsCertFixture Fixture;
 
 static VOID CALLBACK
 ignore_events (SOCKET socket, UINT event, DWORD error, DWORD_PTR param)
@@ -725,8 +700,8 @@ main (int argc, char **argv)
       g_free (p12);
     }
 
-#define ADD(path, fn) g_test_add ("/tls/credentials/" path, Fixture, NULL, fixture_setup, fn, \
-                                  fixture_teardown)
+#define ADD(path, fn) g_test_add ("/tls/credentials/" path, Fixture, NULL, tls_cert_fixture_setup, fn, \
+                                  tls_cert_fixture_teardown)
   ADD ("pem-pair", test_pem_pair);
   ADD ("pem-combined", test_pem_combined);
   ADD ("short-struct", test_short_struct);

@@ -13,34 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-typedef struct
-{
-  char *dir;
-  char *cert;
-  char *key;
-  SECURITYCREDENTIALS credentials;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  (void) data;
-  f->dir = tls_test_tmpdir ();
-  f->cert = tls_test_path (f->dir, "server.pem");
-  f->key = tls_test_path (f->dir, "server.key");
-  tls_test_make_cert (f->cert, f->key, INET_CERT_KEY_ECDSA_P256, 0, 30, "localhost", NULL);
-  f->credentials = tls_test_credentials (f->cert, f->key);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  (void) data;
-  tls_test_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->cert);
-  g_free (f->key);
-}
+typedef TlsCertFixture Fixture;
 
 /* The first bytes of a real ClientHello (made with memory BIOs). */
 static GByteArray *
@@ -697,8 +670,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tls_test_init_signals ();
 
-#define ADD(path, fn) g_test_add ("/tls/handshake/" path, Fixture, NULL, fixture_setup, fn, \
-                                  fixture_teardown)
+#define ADD(path, fn) g_test_add ("/tls/handshake/" path, Fixture, NULL, tls_cert_fixture_setup, fn, \
+                                  tls_cert_fixture_teardown)
   ADD ("tls13-details", test_tls13_details);
   ADD ("tls12-details", test_tls12_details);
   ADD ("group-p256", test_group_p256);

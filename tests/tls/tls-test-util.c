@@ -581,3 +581,24 @@ tls_client_echo_check (TlsClient *client, const char *text)
   g_assert_cmpstr (back, ==, text);
   g_free (back);
 }
+
+void
+tls_cert_fixture_setup (TlsCertFixture *f, gconstpointer data)
+{
+  (void) data;
+  f->dir = tls_test_tmpdir ();
+  f->cert = tls_test_path (f->dir, "server.pem");
+  f->key = tls_test_path (f->dir, "server.key");
+  tls_test_make_cert (f->cert, f->key, INET_CERT_KEY_ECDSA_P256, 0, 30, "localhost", NULL);
+  f->credentials = tls_test_credentials (f->cert, f->key);
+}
+
+void
+tls_cert_fixture_teardown (TlsCertFixture *f, gconstpointer data)
+{
+  (void) data;
+  tls_test_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->cert);
+  g_free (f->key);
+}

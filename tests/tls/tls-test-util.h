@@ -113,6 +113,19 @@ void tls_hook_sink (TlsServer *server, SOCKET client, UINT event);
 /* A credentials block for a PEM certificate and key. */
 SECURITYCREDENTIALS tls_test_credentials (const char *cert, const char *key);
 
+/* The common fixture: a temporary directory with a valid ECDSA certificate
+ * for CN=localhost (server.pem, server.key) and credentials naming them. */
+typedef struct
+{
+  char *dir;
+  char *cert;
+  char *key;
+  SECURITYCREDENTIALS credentials;
+} TlsCertFixture;
+
+void tls_cert_fixture_setup (TlsCertFixture *f, gconstpointer data);
+void tls_cert_fixture_teardown (TlsCertFixture *f, gconstpointer data);
+
 /* ------------------------------------------------------------ clients */
 
 /* A blocking TCP connection to 127.0.0.1:port with 10 s send/receive timeouts. */
