@@ -163,14 +163,10 @@ on_server_row_selected (IcWindow      *self,
 {
   IcServer *server = row ? ic_server_row_get_server (IC_SERVER_ROW (row)) : NULL;
 
-  if (self->selected)
-    g_signal_handlers_disconnect_by_data (self->selected, self);
   g_set_object (&self->selected, server);
   ic_server_page_set_server (self->page, server);
   if (server)
     {
-      g_signal_connect_object (server, "notify::name", G_CALLBACK (update_actions), self,
-                               G_CONNECT_SWAPPED);
       adw_view_switcher_title_set_subtitle (self->switcher_title, ic_server_get_name (server));
       g_settings_set_string (self->settings, "last-server", ic_server_get_name (server));
     }

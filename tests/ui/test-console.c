@@ -1,7 +1,8 @@
 /* test-console.c - the console driven as a person would, on a real engine
  * server over loopback: start from the window's action, real clients
  * connect, rows appear, a priority dropdown and a throttle slider change
- * the engine, the Stop button empties the table.
+ * the engine, the Stop button empties the table, the window follows the
+ * selected server after another was selected.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -291,6 +292,38 @@ test_stop_button (Fixture       *fixture,
   g_assert_true (gtk_widget_is_visible (ic_server_page_get_button (ic_window_get_page (fixture->window), "start")));
 }
 
+/* Selecting another server and back keeps the window following the first
+ * one: a start made outside the window's actions still enables Stop. */
+static void
+test_reselect_follows_status (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(IcProfile) profile = ic_profile_new ();
+  g_autoptr(GError) error = NULL;
+  IcServer *other;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  profile->name = g_strdup ("Other");
+  other = ic_server_list_add (fixture->list, profile, &error);
+  g_assert_no_error (error);
+  ic_window_select_server (fixture->window, other);
+  g_assert_true (ic_window_get_selected_server (fixture->window) == other);
+  ic_window_select_server (fixture->window, fixture->server);
+  g_assert_true (ic_window_get_selected_server (fixture->window) == fixture->server);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "stop"));
+
+  g_assert_true (ic_server_start (fixture->server, &error));
+  g_assert_no_error (error);
+  IC_TEST_SPIN_UNTIL (NULL, is_listening (fixture));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "stop"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "start"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,6 +338,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui/console/stop-button", Fixture, NULL, fixture_setup, test_stop_button,
               fixture_teardown);
+  g_test_add ("/ui/console/reselect-follows-status", Fixture, NULL, fixture_setup,
+              test_reselect_follows_status, fixture_teardown);
 
   return g_test_run ();
 }
