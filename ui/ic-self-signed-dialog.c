@@ -16,7 +16,6 @@ struct _IcSelfSignedDialog
   /* Template widgets */
   GtkStack *create_stack;
   GtkSpinner *spinner;
-  GtkWidget *create_button;
   GtkRevealer *error_revealer;
   GtkLabel *error_label;
   AdwComboRow *key_type_row;
@@ -274,7 +273,6 @@ ic_self_signed_dialog_class_init (IcSelfSignedDialogClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, IcSelfSignedDialog, name)
   BIND (create_stack);
   BIND (spinner);
-  BIND (create_button);
   BIND (error_revealer);
   BIND (error_label);
   BIND (key_type_row);

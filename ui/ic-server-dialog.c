@@ -50,9 +50,6 @@ struct _IcServerDialog
   /* Owned */
   IcProfile *base;              /* what the dialog started from (TLS etc. kept) */
   GPtrArray *rule_rows;         /* AdwExpanderRow, in order */
-  GtkWidget *add_rule_button;
-
-  /* Borrowed */
   IcServerList *list;
   IcServer *editing;
 };
@@ -649,7 +646,6 @@ ic_server_dialog_init (IcServerDialog *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Add reply rule"), -1);
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_add_rule_clicked), self);
   adw_preferences_group_set_header_suffix (self->rules_group, button);
-  self->add_rule_button = button;
 }
 
 IcServerDialog *

@@ -29,13 +29,10 @@ struct _IcTlsPage
   GtkWidget parent_instance;
 
   /* Template widgets */
-  AdwPreferencesPage *prefs;
   GtkSwitch *tls_switch;
   AdwPreferencesGroup *certificate_group;
-  AdwPreferencesGroup *preview_group;
   AdwPreferencesGroup *protocol_group;
   AdwPreferencesGroup *client_group;
-  AdwActionRow *create_row;
   AdwComboRow *source_row;
   AdwActionRow *cert_row;
   AdwActionRow *key_row;
@@ -580,13 +577,10 @@ ic_tls_page_class_init (IcTlsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/inetconsole/Console/ui/ic-tls-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, IcTlsPage, name)
-  BIND (prefs);
   BIND (tls_switch);
   BIND (certificate_group);
-  BIND (preview_group);
   BIND (protocol_group);
   BIND (client_group);
-  BIND (create_row);
   BIND (source_row);
   BIND (cert_row);
   BIND (key_row);
