@@ -409,7 +409,6 @@ ic_event_log_view_init (IcEventLogView *self)
 {
   GtkAdjustment *adj;
 
-  g_type_ensure (IC_TYPE_LOG_ENTRY);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->kinds_mask = IC_EVENT_MASK_ALL;
