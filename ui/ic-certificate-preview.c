@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ic-ui-util.h"
+
 struct _IcCertificatePreview
 {
   GtkWidget parent_instance;
@@ -22,7 +24,7 @@ struct _IcCertificatePreview
   /* Owned */
   IcCertificateReport *report;
   GPtrArray *problem_titles;     /* (element-type utf8) as shown */
-  char *status_text;
+  const char *icon_class;
   gboolean busy;
   gboolean compact;
 };
@@ -358,18 +360,13 @@ update_status (IcCertificatePreview *self)
     }
 
   gtk_image_set_from_icon_name (self->status_icon, icon);
-  for (const char *const *c = (const char *const[]) { "success", "warning", "error", "dim-label", NULL };
-       *c; c++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), *c);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), css);
+  ic_ui_set_state_class (GTK_WIDGET (self->status_icon), &self->icon_class, css);
   gtk_stack_set_visible_child_name (self->status_icon_stack, self->busy ? "spinner" : "icon");
   /* a spinning spinner animates (a frame each time) even on a hidden page */
   gtk_spinner_set_spinning (self->spinner, self->busy);
   gtk_label_set_text (self->status_title, title);
   gtk_label_set_text (self->status_subtitle, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->status_subtitle), subtitle && *subtitle);
-  g_free (self->status_text);
-  self->status_text = g_steal_pointer (&title);
 }
 
 /* ------------------------------------------------------------ public */
@@ -418,7 +415,7 @@ const char *
 ic_certificate_preview_get_status (IcCertificatePreview *self)
 {
   g_return_val_if_fail (IC_IS_CERTIFICATE_PREVIEW (self), NULL);
-  return self->status_text;
+  return gtk_label_get_text (self->status_title);
 }
 
 GStrv
@@ -458,7 +455,6 @@ ic_certificate_preview_finalize (GObject *object)
 
   g_clear_pointer (&self->report, ic_certificate_report_unref);
   g_clear_pointer (&self->problem_titles, g_ptr_array_unref);
-  g_free (self->status_text);
   G_OBJECT_CLASS (ic_certificate_preview_parent_class)->finalize (object);
 }
 
