@@ -460,12 +460,10 @@ on_send_done (GObject      *source,
 
   if (ic_client_send_finish (IC_CLIENT (source), result, &error) < 0)
     {
-      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
       g_autofree char *text = g_strdup_printf (_("Could not send: %s"),
                                                error ? error->message : _("the client is gone"));
 
-      if (overlay)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+      ic_ui_toast (GTK_WIDGET (self), text);
     }
 }
 
@@ -656,16 +654,6 @@ load_limits (IcServerPage *self)
 }
 
 static void
-report_error (IcServerPage *self,
-              GError       *error)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay && error)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
-}
-
-static void
 on_throttle_changed (IcServerPage *self)
 {
   g_autoptr(GError) error = NULL;
@@ -676,7 +664,7 @@ on_throttle_changed (IcServerPage *self)
   if (!ic_server_throttle (self->server, gtk_range_get_value (self->max_clients_scale),
                            gtk_range_get_value (self->per_address_scale),
                            gtk_range_get_value (self->accept_interval_scale), &error))
-    report_error (self, error);
+    ic_ui_toast (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -690,7 +678,7 @@ on_bandwidth_changed (IcServerPage *self)
   if (!ic_server_set_bandwidth (self->server,
                                 ic_bandwidth_step_to_rate (gtk_range_get_value (self->bandwidth_scale)),
                                 &error))
-    report_error (self, error);
+    ic_ui_toast (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -702,7 +690,7 @@ on_priority_changed (IcServerPage *self)
     return;
   if (!ic_server_set_priority (self->server, adw_combo_row_get_selected (self->priority_row),
                                &error))
-    report_error (self, error);
+    ic_ui_toast (GTK_WIDGET (self), error->message);
 }
 
 /* ------------------------------------------------------------- server */

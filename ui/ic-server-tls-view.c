@@ -82,16 +82,10 @@ static void
 copy (IcServerTlsView     *self,
       IcClientCommandKind  kind)
 {
-  GtkWidget *overlay;
-
   if (self->commands[kind] == NULL)
     return;
   ic_ui_copy_text (GTK_WIDGET (self), self->commands[kind]);
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  if (overlay)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
-                                 adw_toast_new (_("Client command copied: paste it into a "
-                                                  "terminal")));
+  ic_ui_toast (GTK_WIDGET (self), _("Client command copied: paste it into a terminal"));
 }
 
 gboolean

@@ -4,6 +4,7 @@
 
 #include "ic-ui-util.h"
 
+#include <adwaita.h>
 #include <string.h>
 
 char *
@@ -17,6 +18,16 @@ ic_ui_display_path (const char *path)
   if (length > 1 && g_str_has_prefix (path, home) && path[length] == '/')
     return g_strconcat ("~", path + length, NULL);
   return g_strdup (path);
+}
+
+void
+ic_ui_toast (GtkWidget  *widget,
+             const char *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
 }
 
 void

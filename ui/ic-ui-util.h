@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 
 /* A path as people read it: "~/…" under the home folder. NULL or "" gives "". */
 char *ic_ui_display_path (const char *path);
+/* Shows text as a toast in the AdwToastOverlay the widget is inside, if any. */
+void  ic_ui_toast        (GtkWidget  *widget,
+                          const char *text);
 /* Puts text on the widget's clipboard. */
 void  ic_ui_copy_text    (GtkWidget  *widget,
                           const char *text);
