@@ -5,7 +5,6 @@
 #include "ic-server-page.h"
 
 #include <glib/gi18n.h>
-#include <sys/socket.h>
 
 #include "ic-event-log-view.h"
 #include "ic-graph.h"
