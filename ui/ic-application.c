@@ -35,17 +35,13 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  GtkApplication *app = user_data;
-  GList *windows = gtk_application_get_windows (app);
+  /* a copy: a window that closes leaves the application's list */
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (user_data));
 
   /* Closing the windows stops their servers gracefully; the application
    * ends when the last window is gone. */
-  for (GList *l = g_list_copy (windows), *iter = l; iter; iter = iter->next)
-    {
-      gtk_window_close (iter->data);
-      if (iter->next == NULL)
-        g_list_free (l);
-    }
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
 }
 
 static void
