@@ -298,61 +298,51 @@ update_clients_stack (IcServerPage *self)
   gtk_stack_set_visible_child_name (self->clients_stack, n ? "table" : "empty");
 }
 
+/* A history's bytes per second in and out, as the graph's two series. */
+static void
+set_rates (IcGraph        *graph,
+           IcStatsHistory *history)
+{
+  guint n = ic_stats_history_get_n_samples (history);
+  g_autofree double *in = g_new (double, MAX (n, 1));
+  g_autofree double *out = g_new (double, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IcStatsSample *sample = ic_stats_history_get_sample (history, i);
+
+      in[i] = sample->bytes_in;
+      out[i] = sample->bytes_out;
+    }
+  ic_graph_set_values (graph, 0, in, n);
+  ic_graph_set_values (graph, 1, out, n);
+}
+
 static void
 update_history (IcServerPage *self)
 {
   IcStatsHistory *history;
   guint n;
   g_autofree double *clients = NULL;
-  g_autofree double *in = NULL;
-  g_autofree double *out = NULL;
 
   if (self->server == NULL)
     return;
   history = ic_server_get_history (self->server);
   n = ic_stats_history_get_n_samples (history);
   clients = g_new (double, MAX (n, 1));
-  in = g_new (double, MAX (n, 1));
-  out = g_new (double, MAX (n, 1));
   for (guint i = 0; i < n; i++)
-    {
-      const IcStatsSample *sample = ic_stats_history_get_sample (history, i);
-
-      clients[i] = sample->clients;
-      in[i] = sample->bytes_in;
-      out[i] = sample->bytes_out;
-    }
+    clients[i] = ic_stats_history_get_sample (history, i)->clients;
   ic_graph_set_values (self->clients_graph, 0, clients, n);
-  ic_graph_set_values (self->traffic_graph, 0, in, n);
-  ic_graph_set_values (self->traffic_graph, 1, out, n);
+  set_rates (self->traffic_graph, history);
 }
 
 static void
 update_client_history (IcServerPage *self)
 {
-  IcStatsHistory *history;
-  guint n;
-  g_autofree double *in = NULL;
-  g_autofree double *out = NULL;
-
   if (self->client == NULL)
-    {
-      ic_graph_clear (self->client_graph);
-      return;
-    }
-  history = ic_client_get_history (self->client);
-  n = ic_stats_history_get_n_samples (history);
-  in = g_new (double, MAX (n, 1));
-  out = g_new (double, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      const IcStatsSample *sample = ic_stats_history_get_sample (history, i);
-
-      in[i] = sample->bytes_in;
-      out[i] = sample->bytes_out;
-    }
-  ic_graph_set_values (self->client_graph, 0, in, n);
-  ic_graph_set_values (self->client_graph, 1, out, n);
+    ic_graph_clear (self->client_graph);
+  else
+    set_rates (self->client_graph, ic_client_get_history (self->client));
 }
 
 static void
