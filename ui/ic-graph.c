@@ -24,8 +24,7 @@ struct _IcGraph
 
   char *title;
   IcGraphUnit unit;
-  guint capacity;
-  double step;
+  guint capacity;               /* samples, one a second */
   guint n_series;
   Series series[IC_GRAPH_MAX_SERIES];
 };
@@ -223,7 +222,7 @@ ic_graph_snapshot (GtkWidget   *widget,
 
   /* Time axis: the span on the left, "now" on the right. */
   {
-    double span = self->step * self->capacity;
+    double span = self->capacity;
     g_autofree char *left = NULL;
 
     if (span >= 120)
@@ -400,7 +399,6 @@ ic_graph_init (IcGraph *self)
   static const char *colors[IC_GRAPH_MAX_SERIES] = { "#3584e4", "#ff7800" };
 
   self->capacity = 300;
-  self->step = 1;
   self->n_series = 1;
   for (guint s = 0; s < IC_GRAPH_MAX_SERIES; s++)
     {
@@ -482,15 +480,6 @@ ic_graph_get_capacity (IcGraph *self)
 {
   g_return_val_if_fail (IC_IS_GRAPH (self), 0);
   return self->capacity;
-}
-
-void
-ic_graph_set_step (IcGraph *self,
-                   double   seconds)
-{
-  g_return_if_fail (IC_IS_GRAPH (self));
-  self->step = seconds > 0 ? seconds : 1;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

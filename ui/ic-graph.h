@@ -1,5 +1,5 @@
 /* ic-graph.h - a live line graph of one or two series (GtkSnapshot/cairo).
- * Values come in as plain arrays, oldest first, one sample per step.
+ * Values come in as plain arrays, oldest first, one sample per second.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -26,8 +26,6 @@ void ic_graph_set_unit (IcGraph *self, IcGraphUnit unit);
 /* How many samples the x axis spans (older values scroll out). */
 void ic_graph_set_capacity (IcGraph *self, guint n_samples);
 guint ic_graph_get_capacity (IcGraph *self);
-/* Seconds per sample, for the time label under the graph. */
-void ic_graph_set_step (IcGraph *self, double seconds);
 void ic_graph_set_series_label (IcGraph *self, guint series, const char *label);
 void ic_graph_set_series_color (IcGraph *self, guint series, const GdkRGBA *color);
 /* Replaces a series; values are copied, the newest last. */
