@@ -156,18 +156,17 @@ on_created (GObject      *source,
   g_autoptr(IcSelfSignedDialog) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!ic_certificate_create_finish (result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          gtk_stack_set_visible_child_name (self->create_stack, "button");
-          gtk_spinner_set_spinning (self->spinner, FALSE);
-          show_error (self, error->message);
-        }
-      return;
-    }
+  /* cancelled: the dialog is going away */
+  if (!ic_certificate_create_finish (result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   gtk_stack_set_visible_child_name (self->create_stack, "button");
   gtk_spinner_set_spinning (self->spinner, FALSE);
+  if (error)
+    {
+      show_error (self, error->message);
+      return;
+    }
   g_signal_emit (self, signals[CREATED], 0, self->cert_file, self->key_file);
   gtk_window_close (GTK_WINDOW (self));
 }
