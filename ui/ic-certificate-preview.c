@@ -74,7 +74,7 @@ static void
 on_copy_clicked (GtkButton  *button,
                  const char *text)
 {
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
+  ic_ui_copy_text (GTK_WIDGET (button), text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (button), _("Copied"));
 }
 
