@@ -5,6 +5,7 @@
 #include "ic-serve-start.h"
 
 #include <ic-credentials.h>
+#include <ic-engine-error.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -85,22 +86,13 @@ ic_serve_port_in_time_wait (guint port)
   return time_wait && !listening;
 }
 
-static char *
-engine_error_text (DWORD code)
-{
-  char text[1024] = "";
-
-  InetGetErrorString (code, text, sizeof text);
-  return g_strdup (text);
-}
-
 static void
 set_start_error (GError           **error,
                  const IcProfile   *profile,
                  DWORD              code)
 {
   g_autofree char *address = ic_serve_format_address (profile->host, profile->port);
-  g_autofree char *text = engine_error_text (code);
+  g_autofree char *text = ic_engine_error_string (code);
 
   switch (code)
     {

@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ic-engine-error.h"
 #include "ic-service.h"
 #include "ic-serve-events.h"
 #include "ic-serve-options.h"
@@ -117,10 +118,9 @@ set_error_text (JsonObject *event,
                 SOCKET      socket,
                 DWORD       code)
 {
+  g_autofree char *text = ic_engine_error_string (code);
   char detail[512] = "";
-  char text[512] = "";
 
-  InetGetErrorString (code, text, sizeof text);
   json_object_set_string_member (event, member, text);
   if (InetGetEventDetail (socket, detail, sizeof detail) > 0 && detail[0] != '\0')
     json_object_set_string_member (event, "detail", detail);
