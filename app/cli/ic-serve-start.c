@@ -122,14 +122,6 @@ set_start_error (GError           **error,
                    _("cannot listen on %s: permission denied (ports below 1024 need "
                      "privileges)"), address);
       break;
-    case WSAEOPNOTSUPP:
-      if (profile->tls)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("cannot serve TLS: this build of the engine has no TLS support yet"));
-          break;
-        }
-      G_GNUC_FALLTHROUGH;
     default:
       if (code >= INET_ERROR_CERT_NOT_FOUND && code <= INET_ERROR_CERT_NOT_YET_VALID)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot serve TLS: %s"), text);
