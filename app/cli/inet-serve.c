@@ -128,7 +128,6 @@ set_error_text (JsonObject *event,
 
 static void
 set_listening (JsonObject *event,
-               App        *app,
                SOCKET      server)
 {
   char address[64] = "";
@@ -252,7 +251,7 @@ server_event (App    *app,
     case INET_EVENT_RESTART:
       event = ic_event_new ("restart");
       if (error == 0)
-        set_listening (event, app, server);
+        set_listening (event, server);
       else
         {
           g_atomic_int_set (&app->exit_status, IC_SERVE_EXIT_START);
@@ -361,7 +360,7 @@ write_listening (App                       *app,
   JsonObject *event = ic_event_new ("listening");
   char warning[512] = "";
 
-  set_listening (event, app, app->server);
+  set_listening (event, app->server);
   json_object_set_string_member (event, "service",
                                  ic_service_kind_to_string (app->config.profile->service));
   json_object_set_boolean_member (event, "secure", app->config.profile->tls);
