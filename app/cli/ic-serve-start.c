@@ -4,6 +4,7 @@
 
 #include "ic-serve-start.h"
 
+#include <ic-address.h>
 #include <ic-credentials.h>
 #include <ic-engine-error.h>
 
@@ -13,17 +14,6 @@
 
 #define TCP_STATE_TIME_WAIT 0x06
 #define TCP_STATE_LISTEN    0x0A
-
-char *
-ic_serve_format_address (const char *host,
-                         guint       port)
-{
-  if (host == NULL || *host == '\0')
-    host = "0.0.0.0";
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%u", host, port);
-  return g_strdup_printf ("%s:%u", host, port);
-}
 
 /* Lines of /proc/net/tcp: "sl local_address rem_address st ...", the
  * local address as HEX_ADDRESS:HEX_PORT and the state in hex. */
@@ -91,7 +81,7 @@ set_start_error (GError           **error,
                  const IcProfile   *profile,
                  DWORD              code)
 {
-  g_autofree char *address = ic_serve_format_address (profile->host, profile->port);
+  g_autofree char *address = ic_format_address (profile->host, profile->port);
   g_autofree char *text = ic_engine_error_string (code);
 
   switch (code)

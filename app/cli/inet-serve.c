@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ic-address.h"
 #include "ic-engine-error.h"
 #include "ic-service.h"
 #include "ic-serve-events.h"
@@ -33,22 +34,11 @@ typedef struct
 
 /* ---------------------------------------------------------- event fields */
 
-static char *
-format_peer (SOCKET socket)
-{
-  char address[64] = "";
-  UINT port = 0;
-
-  if (!InetGetPeerAddress (socket, address, sizeof address, &port))
-    return NULL;
-  return ic_serve_format_address (address, port);
-}
-
 static void
 set_client (JsonObject *event,
             SOCKET      client)
 {
-  g_autofree char *peer = format_peer (client);
+  g_autofree char *peer = ic_format_peer (client);
 
   json_object_set_int_member (event, "client", InetGetClientId (client));
   if (peer != NULL)
@@ -225,7 +215,7 @@ server_event (App    *app,
     {
     case INET_EVENT_REJECT:
       {
-        g_autofree char *peer = format_peer (server);
+        g_autofree char *peer = ic_format_peer (server);
 
         event = ic_event_new ("reject");
         if (peer != NULL)
