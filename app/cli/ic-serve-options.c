@@ -110,21 +110,6 @@ service_list (void)
 }
 
 static gboolean
-priority_from_string (const char *text,
-                      guint      *priority)
-{
-  static const char *const names[] = { "background", "low", "normal", "high", "critical" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_ascii_strcasecmp (text, names[i]) == 0)
-      {
-        *priority = i; /* INET_PRIORITY_BACKGROUND .. CRITICAL */
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
 usage_error (GError    **error,
              const char *format,
              ...) G_GNUC_PRINTF (2, 3);
@@ -287,7 +272,7 @@ apply (Args           *args,
       g_free (profile->http_body_file);
       profile->http_body_file = g_strdup (args->http_body);
     }
-  if (args->priority != NULL && !priority_from_string (args->priority, &profile->priority))
+  if (args->priority != NULL && !ic_priority_from_string (args->priority, &profile->priority))
     return usage_error (error,
                         _("--priority: \"%s\" is not one of background, low, normal, high, "
                           "critical"), args->priority);

@@ -110,6 +110,18 @@ ic_service_kind_from_string (const char    *text,
   return TRUE;
 }
 
+gboolean
+ic_priority_from_string (const char *text,
+                         guint      *priority)
+{
+  int i = name_index (priority_names, G_N_ELEMENTS (priority_names), text);
+
+  if (i < 0)
+    return FALSE;
+  *priority = (guint) i;
+  return TRUE;
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 IcRule *

@@ -128,5 +128,7 @@ char *ic_profile_default_dir (void);
 
 const char *ic_service_kind_to_string (IcServiceKind kind);   /* "echo", ... */
 gboolean ic_service_kind_from_string (const char *text, IcServiceKind *kind);
+/* "background" .. "critical" (any case) -> INET_PRIORITY_* */
+gboolean ic_priority_from_string (const char *text, guint *priority);
 
 G_END_DECLS
