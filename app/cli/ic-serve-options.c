@@ -59,13 +59,16 @@ typedef struct
 } NumberOption;
 
 static const NumberOption number_options[] = {
-  { "--backlog", G_STRUCT_OFFSET (Args, backlog), 65535, N_("connections") },
-  { "--max-clients", G_STRUCT_OFFSET (Args, max_clients), G_MAXINT32, N_("clients") },
-  { "--max-per-address", G_STRUCT_OFFSET (Args, max_per_address), G_MAXINT32, N_("clients") },
-  { "--accept-interval", G_STRUCT_OFFSET (Args, accept_interval), 3600000, N_("milliseconds") },
-  { "--timeout", G_STRUCT_OFFSET (Args, timeout), 86400, N_("seconds") },
-  { "--linger", G_STRUCT_OFFSET (Args, linger), 3600, N_("seconds") },
-  { "--rate-limit", G_STRUCT_OFFSET (Args, rate_limit), G_MAXUINT32 - 2, N_("bytes per second") },
+  { "--backlog", G_STRUCT_OFFSET (Args, backlog), IC_PROFILE_MAX_BACKLOG, N_("connections") },
+  { "--max-clients", G_STRUCT_OFFSET (Args, max_clients), IC_PROFILE_MAX_CLIENTS, N_("clients") },
+  { "--max-per-address", G_STRUCT_OFFSET (Args, max_per_address), IC_PROFILE_MAX_CLIENTS,
+    N_("clients") },
+  { "--accept-interval", G_STRUCT_OFFSET (Args, accept_interval), IC_PROFILE_MAX_ACCEPT_MS,
+    N_("milliseconds") },
+  { "--timeout", G_STRUCT_OFFSET (Args, timeout), IC_PROFILE_MAX_TIMEOUT, N_("seconds") },
+  { "--linger", G_STRUCT_OFFSET (Args, linger), IC_PROFILE_MAX_LINGER, N_("seconds") },
+  { "--rate-limit", G_STRUCT_OFFSET (Args, rate_limit), IC_PROFILE_MAX_RATE,
+    N_("bytes per second") },
 };
 
 static gboolean
