@@ -484,6 +484,6 @@ ic_serve_config_clear (IcServeConfig *config)
 {
   g_clear_pointer (&config->profile, ic_profile_free);
   if (config->password != NULL)
-    memset (config->password, 0, strlen (config->password));
+    explicit_bzero (config->password, strlen (config->password));
   g_clear_pointer (&config->password, g_free);
 }

@@ -203,7 +203,7 @@ ic_profile_free (IcProfile *profile)
   g_free (profile->pkcs12_file);
   g_free (profile->password_file);
   if (profile->password != NULL)
-    memset (profile->password, 0, strlen (profile->password));
+    explicit_bzero (profile->password, strlen (profile->password));
   g_free (profile->password);
   g_free (profile->ca_file);
   g_free (profile);
