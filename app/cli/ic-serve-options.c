@@ -132,11 +132,12 @@ usage_error (GError    **error,
   return FALSE;
 }
 
-gboolean
-ic_serve_parse_address (const char  *text,
-                        char       **host,
-                        guint       *port,
-                        GError     **error)
+/* "[HOST:]PORT" -> host (NULL = all IPv4) and port. */
+static gboolean
+parse_address (const char  *text,
+               char       **host,
+               guint       *port,
+               GError     **error)
 {
   g_autofree char *host_part = NULL;
   const char *port_part;
@@ -250,7 +251,7 @@ apply (Args           *args,
                             args->rest[1]);
       if (args->rest[0][0] == '-' && args->rest[0][1] != '\0')
         return usage_error (error, _("unknown option %s"), args->rest[0]);
-      if (!ic_serve_parse_address (args->rest[0], &host, &port, error))
+      if (!parse_address (args->rest[0], &host, &port, error))
         return FALSE;
       g_free (profile->host);
       profile->host = g_steal_pointer (&host);

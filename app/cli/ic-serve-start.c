@@ -65,8 +65,10 @@ scan_proc (const char *path,
     }
 }
 
-gboolean
-ic_serve_port_in_time_wait (guint port)
+/* TRUE if TCP connections on local port `port` are in TIME_WAIT and
+ * nothing listens on it. */
+static gboolean
+port_in_time_wait (guint port)
 {
   gboolean time_wait = FALSE;
   gboolean listening = FALSE;
@@ -88,7 +90,7 @@ set_start_error (GError           **error,
     {
     case WSAEADDRINUSE:
       if (!(profile->options & INET_OPTION_REUSEADDR) && profile->port != 0
-          && ic_serve_port_in_time_wait (profile->port))
+          && port_in_time_wait (profile->port))
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
                      _("cannot listen on %s: the port is in use by connections in TIME_WAIT; "
                        "--reuseaddr listens anyway"), address);
