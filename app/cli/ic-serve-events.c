@@ -10,6 +10,8 @@
 
 #include "ic-serve-events.h"
 
+#include <ic-address.h>
+
 #include <pthread.h>
 #include <string.h>
 
@@ -161,15 +163,8 @@ format_text (JsonObject *event)
   if (json_object_has_member (event, "peer"))
     address = g_strdup (json_object_get_string_member (event, "peer"));
   else if (json_object_has_member (event, "address") && json_object_has_member (event, "port"))
-    {
-      const char *host = json_object_get_string_member (event, "address");
-
-      address = strchr (host, ':') != NULL
-                  ? g_strdup_printf ("[%s]:%" G_GINT64_FORMAT, host,
-                                     json_object_get_int_member (event, "port"))
-                  : g_strdup_printf ("%s:%" G_GINT64_FORMAT, host,
-                                     json_object_get_int_member (event, "port"));
-    }
+    address = ic_format_address (json_object_get_string_member (event, "address"),
+                                 (guint) json_object_get_int_member (event, "port"));
 
   g_string_append_printf (line, "%s.%03d %-10s %-6s %-21s", clock,
                           g_date_time_get_microsecond (now) / 1000,

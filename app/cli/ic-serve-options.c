@@ -59,13 +59,16 @@ typedef struct
 } NumberOption;
 
 static const NumberOption number_options[] = {
-  { "--backlog", G_STRUCT_OFFSET (Args, backlog), 65535, N_("connections") },
-  { "--max-clients", G_STRUCT_OFFSET (Args, max_clients), G_MAXINT32, N_("clients") },
-  { "--max-per-address", G_STRUCT_OFFSET (Args, max_per_address), G_MAXINT32, N_("clients") },
-  { "--accept-interval", G_STRUCT_OFFSET (Args, accept_interval), 3600000, N_("milliseconds") },
-  { "--timeout", G_STRUCT_OFFSET (Args, timeout), 86400, N_("seconds") },
-  { "--linger", G_STRUCT_OFFSET (Args, linger), 3600, N_("seconds") },
-  { "--rate-limit", G_STRUCT_OFFSET (Args, rate_limit), G_MAXUINT32 - 2, N_("bytes per second") },
+  { "--backlog", G_STRUCT_OFFSET (Args, backlog), IC_PROFILE_MAX_BACKLOG, N_("connections") },
+  { "--max-clients", G_STRUCT_OFFSET (Args, max_clients), IC_PROFILE_MAX_CLIENTS, N_("clients") },
+  { "--max-per-address", G_STRUCT_OFFSET (Args, max_per_address), IC_PROFILE_MAX_CLIENTS,
+    N_("clients") },
+  { "--accept-interval", G_STRUCT_OFFSET (Args, accept_interval), IC_PROFILE_MAX_ACCEPT_MS,
+    N_("milliseconds") },
+  { "--timeout", G_STRUCT_OFFSET (Args, timeout), IC_PROFILE_MAX_TIMEOUT, N_("seconds") },
+  { "--linger", G_STRUCT_OFFSET (Args, linger), IC_PROFILE_MAX_LINGER, N_("seconds") },
+  { "--rate-limit", G_STRUCT_OFFSET (Args, rate_limit), IC_PROFILE_MAX_RATE,
+    N_("bytes per second") },
 };
 
 static gboolean
@@ -110,21 +113,6 @@ service_list (void)
 }
 
 static gboolean
-priority_from_string (const char *text,
-                      guint      *priority)
-{
-  static const char *const names[] = { "background", "low", "normal", "high", "critical" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_ascii_strcasecmp (text, names[i]) == 0)
-      {
-        *priority = i; /* INET_PRIORITY_BACKGROUND .. CRITICAL */
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
 usage_error (GError    **error,
              const char *format,
              ...) G_GNUC_PRINTF (2, 3);
@@ -144,11 +132,12 @@ usage_error (GError    **error,
   return FALSE;
 }
 
-gboolean
-ic_serve_parse_address (const char  *text,
-                        char       **host,
-                        guint       *port,
-                        GError     **error)
+/* "[HOST:]PORT" -> host (NULL = all IPv4) and port. */
+static gboolean
+parse_address (const char  *text,
+               char       **host,
+               guint       *port,
+               GError     **error)
 {
   g_autofree char *host_part = NULL;
   const char *port_part;
@@ -262,7 +251,7 @@ apply (Args           *args,
                             args->rest[1]);
       if (args->rest[0][0] == '-' && args->rest[0][1] != '\0')
         return usage_error (error, _("unknown option %s"), args->rest[0]);
-      if (!ic_serve_parse_address (args->rest[0], &host, &port, error))
+      if (!parse_address (args->rest[0], &host, &port, error))
         return FALSE;
       g_free (profile->host);
       profile->host = g_steal_pointer (&host);
@@ -287,7 +276,7 @@ apply (Args           *args,
       g_free (profile->http_body_file);
       profile->http_body_file = g_strdup (args->http_body);
     }
-  if (args->priority != NULL && !priority_from_string (args->priority, &profile->priority))
+  if (args->priority != NULL && !ic_priority_from_string (args->priority, &profile->priority))
     return usage_error (error,
                         _("--priority: \"%s\" is not one of background, low, normal, high, "
                           "critical"), args->priority);
@@ -496,6 +485,6 @@ ic_serve_config_clear (IcServeConfig *config)
 {
   g_clear_pointer (&config->profile, ic_profile_free);
   if (config->password != NULL)
-    memset (config->password, 0, strlen (config->password));
+    explicit_bzero (config->password, strlen (config->password));
   g_clear_pointer (&config->password, g_free);
 }

@@ -24,7 +24,4 @@ typedef struct
 gboolean ic_serve_config_parse (IcServeConfig *config, int *argc, char ***argv, GError **error);
 void ic_serve_config_clear (IcServeConfig *config);
 
-/* "[HOST:]PORT" -> host (NULL = all IPv4) and port. */
-gboolean ic_serve_parse_address (const char *text, char **host, guint *port, GError **error);
-
 G_END_DECLS

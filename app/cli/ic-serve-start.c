@@ -4,7 +4,9 @@
 
 #include "ic-serve-start.h"
 
+#include <ic-address.h>
 #include <ic-credentials.h>
+#include <ic-engine-error.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -12,17 +14,6 @@
 
 #define TCP_STATE_TIME_WAIT 0x06
 #define TCP_STATE_LISTEN    0x0A
-
-char *
-ic_serve_format_address (const char *host,
-                         guint       port)
-{
-  if (host == NULL || *host == '\0')
-    host = "0.0.0.0";
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%u", host, port);
-  return g_strdup_printf ("%s:%u", host, port);
-}
 
 /* Lines of /proc/net/tcp: "sl local_address rem_address st ...", the
  * local address as HEX_ADDRESS:HEX_PORT and the state in hex. */
@@ -74,8 +65,10 @@ scan_proc (const char *path,
     }
 }
 
-gboolean
-ic_serve_port_in_time_wait (guint port)
+/* TRUE if TCP connections on local port `port` are in TIME_WAIT and
+ * nothing listens on it. */
+static gboolean
+port_in_time_wait (guint port)
 {
   gboolean time_wait = FALSE;
   gboolean listening = FALSE;
@@ -85,28 +78,19 @@ ic_serve_port_in_time_wait (guint port)
   return time_wait && !listening;
 }
 
-static char *
-engine_error_text (DWORD code)
-{
-  char text[1024] = "";
-
-  InetGetErrorString (code, text, sizeof text);
-  return g_strdup (text);
-}
-
 static void
 set_start_error (GError           **error,
                  const IcProfile   *profile,
                  DWORD              code)
 {
-  g_autofree char *address = ic_serve_format_address (profile->host, profile->port);
-  g_autofree char *text = engine_error_text (code);
+  g_autofree char *address = ic_format_address (profile->host, profile->port);
+  g_autofree char *text = ic_engine_error_string (code);
 
   switch (code)
     {
     case WSAEADDRINUSE:
       if (!(profile->options & INET_OPTION_REUSEADDR) && profile->port != 0
-          && ic_serve_port_in_time_wait (profile->port))
+          && port_in_time_wait (profile->port))
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
                      _("cannot listen on %s: the port is in use by connections in TIME_WAIT; "
                        "--reuseaddr listens anyway"), address);
@@ -130,14 +114,6 @@ set_start_error (GError           **error,
                    _("cannot listen on %s: permission denied (ports below 1024 need "
                      "privileges)"), address);
       break;
-    case WSAEOPNOTSUPP:
-      if (profile->tls)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("cannot serve TLS: this build of the engine has no TLS support yet"));
-          break;
-        }
-      G_GNUC_FALLTHROUGH;
     default:
       if (code >= INET_ERROR_CERT_NOT_FOUND && code <= INET_ERROR_CERT_NOT_YET_VALID)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot serve TLS: %s"), text);

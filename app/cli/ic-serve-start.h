@@ -18,11 +18,4 @@ G_BEGIN_DECLS
 SOCKET ic_serve_start (const IcServeConfig *config, INETEVENTPROC proc, DWORD_PTR param,
                        INETCERTIFICATEINFO *certificate, GError **error);
 
-/* "HOST:PORT" as users write it: 0.0.0.0 for all IPv4, IPv6 in brackets. */
-char *ic_serve_format_address (const char *host, guint port);
-
-/* TRUE if TCP connections on local port `port` are in TIME_WAIT and
- * nothing listens on it (from /proc/net/tcp and tcp6). */
-gboolean ic_serve_port_in_time_wait (guint port);
-
 G_END_DECLS

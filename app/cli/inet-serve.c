@@ -8,6 +8,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ic-address.h"
+#include "ic-engine-error.h"
 #include "ic-service.h"
 #include "ic-serve-events.h"
 #include "ic-serve-options.h"
@@ -32,22 +34,11 @@ typedef struct
 
 /* ---------------------------------------------------------- event fields */
 
-static char *
-format_peer (SOCKET socket)
-{
-  char address[64] = "";
-  UINT port = 0;
-
-  if (!InetGetPeerAddress (socket, address, sizeof address, &port))
-    return NULL;
-  return ic_serve_format_address (address, port);
-}
-
 static void
 set_client (JsonObject *event,
             SOCKET      client)
 {
-  g_autofree char *peer = format_peer (client);
+  g_autofree char *peer = ic_format_peer (client);
 
   json_object_set_int_member (event, "client", InetGetClientId (client));
   if (peer != NULL)
@@ -117,10 +108,9 @@ set_error_text (JsonObject *event,
                 SOCKET      socket,
                 DWORD       code)
 {
+  g_autofree char *text = ic_engine_error_string (code);
   char detail[512] = "";
-  char text[512] = "";
 
-  InetGetErrorString (code, text, sizeof text);
   json_object_set_string_member (event, member, text);
   if (InetGetEventDetail (socket, detail, sizeof detail) > 0 && detail[0] != '\0')
     json_object_set_string_member (event, "detail", detail);
@@ -128,7 +118,6 @@ set_error_text (JsonObject *event,
 
 static void
 set_listening (JsonObject *event,
-               App        *app,
                SOCKET      server)
 {
   char address[64] = "";
@@ -226,7 +215,7 @@ server_event (App    *app,
     {
     case INET_EVENT_REJECT:
       {
-        g_autofree char *peer = format_peer (server);
+        g_autofree char *peer = ic_format_peer (server);
 
         event = ic_event_new ("reject");
         if (peer != NULL)
@@ -252,7 +241,7 @@ server_event (App    *app,
     case INET_EVENT_RESTART:
       event = ic_event_new ("restart");
       if (error == 0)
-        set_listening (event, app, server);
+        set_listening (event, server);
       else
         {
           g_atomic_int_set (&app->exit_status, IC_SERVE_EXIT_START);
@@ -361,7 +350,7 @@ write_listening (App                       *app,
   JsonObject *event = ic_event_new ("listening");
   char warning[512] = "";
 
-  set_listening (event, app, app->server);
+  set_listening (event, app->server);
   json_object_set_string_member (event, "service",
                                  ic_service_kind_to_string (app->config.profile->service));
   json_object_set_boolean_member (event, "secure", app->config.profile->tls);

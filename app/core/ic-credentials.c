@@ -71,11 +71,12 @@ ic_credentials_init (IcCredentials    *self,
                      GError          **error)
 {
   SECURITYCREDENTIALS *creds = &self->creds;
-  gboolean has_p12 = is_set (profile->pkcs12_file);
-  gboolean has_pem = is_set (profile->cert_file);
+  gboolean has_p12, has_pem;
 
   g_return_val_if_fail (profile != NULL, FALSE);
 
+  has_p12 = is_set (profile->pkcs12_file);
+  has_pem = is_set (profile->cert_file);
   memset (self, 0, sizeof *self);
   creds->dwSize = sizeof *creds;
   if (profile->self_signed)

@@ -16,29 +16,11 @@ ic_engine_error_string (DWORD code)
   return g_strdup (text);
 }
 
-static void
-set_error (GError     **error,
-           DWORD        code,
-           const char  *text,
-           const char  *prefix)
-{
-  if (prefix != NULL && *prefix != '\0')
-    g_set_error (error, IC_ENGINE_ERROR, (int) code, "%s: %s", prefix, text);
-  else
-    g_set_error_literal (error, IC_ENGINE_ERROR, (int) code, text);
-}
-
 void
 ic_engine_set_error (GError     **error,
                      const char  *prefix)
 {
-  DWORD code = InetGetLastError ();
-  g_autofree char *text = NULL;
-
-  /* the detail of the last failure is appended only for that code, which
-   * ic_engine_error_string passes in the same thread */
-  text = ic_engine_error_string (code);
-  set_error (error, code, text, prefix);
+  ic_engine_set_error_code (error, InetGetLastError (), prefix);
 }
 
 void
@@ -48,5 +30,8 @@ ic_engine_set_error_code (GError     **error,
 {
   g_autofree char *text = ic_engine_error_string (code);
 
-  set_error (error, code, text, prefix);
+  if (prefix != NULL && *prefix != '\0')
+    g_set_error (error, IC_ENGINE_ERROR, (int) code, "%s: %s", prefix, text);
+  else
+    g_set_error_literal (error, IC_ENGINE_ERROR, (int) code, text);
 }

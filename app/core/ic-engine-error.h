@@ -18,7 +18,8 @@ GQuark ic_engine_error_quark (void);
  * "prefix: text". */
 void   ic_engine_set_error      (GError     **error,
                                  const char  *prefix);
-/* The same for a known code (no thread detail). */
+/* The same for a known code (with the thread's detail only if code is the
+ * thread's last error). */
 void   ic_engine_set_error_code (GError     **error,
                                  DWORD        code,
                                  const char  *prefix);

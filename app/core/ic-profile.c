@@ -33,11 +33,6 @@
 #define PROFILE_SUFFIX    ".profile"
 #define NAME_MAX_CHARS    64
 #define MAX_PORT          65535
-#define MAX_BACKLOG       65535
-#define MAX_TIMEOUT       86400        /* a day */
-#define MAX_ACCEPT_MS     3600000      /* an hour */
-#define MAX_LINGER        3600
-#define MAX_RATE          (G_MAXUINT32 - 2) /* (DWORD)-1 and -2 mean something else */
 #define MAX_RULES         256
 #define KNOWN_OPTIONS     (INET_OPTION_REUSEADDR | INET_OPTION_DONTROUTE | INET_OPTION_KEEPALIVE \
                            | INET_OPTION_NODELAY | INET_OPTION_SECURE | INET_OPTION_NOINHERIT    \
@@ -107,6 +102,18 @@ ic_service_kind_from_string (const char    *text,
     return FALSE;
   if (kind != NULL)
     *kind = (IcServiceKind) i;
+  return TRUE;
+}
+
+gboolean
+ic_priority_from_string (const char *text,
+                         guint      *priority)
+{
+  int i = name_index (priority_names, G_N_ELEMENTS (priority_names), text);
+
+  if (i < 0)
+    return FALSE;
+  *priority = (guint) i;
   return TRUE;
 }
 
@@ -196,7 +203,7 @@ ic_profile_free (IcProfile *profile)
   g_free (profile->pkcs12_file);
   g_free (profile->password_file);
   if (profile->password != NULL)
-    memset (profile->password, 0, strlen (profile->password));
+    explicit_bzero (profile->password, strlen (profile->password));
   g_free (profile->password);
   g_free (profile->ca_file);
   g_free (profile);
@@ -314,9 +321,10 @@ ic_profile_validate (const IcProfile  *profile,
       if (g_ascii_isspace (*p) || !g_ascii_isprint (*p))
         return invalid (error, "Server", "Host", "\"%s\" is not a host address", profile->host);
   if (!check_range (error, "Server", "Port", profile->port, 0, MAX_PORT)
-      || !check_range (error, "Server", "Backlog", profile->backlog, 0, MAX_BACKLOG)
-      || !check_range (error, "Server", "MaxClients", profile->max_clients, 0, G_MAXINT32)
-      || !check_range (error, "Server", "Timeout", profile->timeout, 0, MAX_TIMEOUT))
+      || !check_range (error, "Server", "Backlog", profile->backlog, 0, IC_PROFILE_MAX_BACKLOG)
+      || !check_range (error, "Server", "MaxClients", profile->max_clients, 0,
+                       IC_PROFILE_MAX_CLIENTS)
+      || !check_range (error, "Server", "Timeout", profile->timeout, 0, IC_PROFILE_MAX_TIMEOUT))
     return FALSE;
   if (profile->priority >= G_N_ELEMENTS (priority_names))
     return invalid (error, "Server", "Priority", "%u is not a priority", profile->priority);
@@ -324,11 +332,12 @@ ic_profile_validate (const IcProfile  *profile,
     return invalid (error, "Server", "Options", "unknown option bits 0x%x",
                     profile->options & ~(guint) KNOWN_OPTIONS);
 
-  if (!check_range (error, "Limits", "MaxPerAddress", profile->max_per_address, 0, G_MAXINT32)
+  if (!check_range (error, "Limits", "MaxPerAddress", profile->max_per_address, 0,
+                    IC_PROFILE_MAX_CLIENTS)
       || !check_range (error, "Limits", "AcceptInterval", profile->accept_interval, 0,
-                       MAX_ACCEPT_MS)
-      || !check_range (error, "Limits", "RateLimit", profile->rate_limit, 0, MAX_RATE)
-      || !check_range (error, "Limits", "Linger", profile->linger, -1, MAX_LINGER))
+                       IC_PROFILE_MAX_ACCEPT_MS)
+      || !check_range (error, "Limits", "RateLimit", profile->rate_limit, 0, IC_PROFILE_MAX_RATE)
+      || !check_range (error, "Limits", "Linger", profile->linger, -1, IC_PROFILE_MAX_LINGER))
     return FALSE;
 
   if ((guint) profile->service >= G_N_ELEMENTS (service_names))

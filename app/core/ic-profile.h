@@ -87,6 +87,15 @@ typedef struct
   gboolean autostart;         /* the console starts it when it opens */
 } IcProfile;
 
+/* The largest values ic_profile_validate accepts (the least is 0, and -1
+ * for linger), for whoever reads them from users too. */
+#define IC_PROFILE_MAX_BACKLOG    65535
+#define IC_PROFILE_MAX_CLIENTS    G_MAXINT32        /* max_clients, max_per_address */
+#define IC_PROFILE_MAX_TIMEOUT    86400             /* a day */
+#define IC_PROFILE_MAX_ACCEPT_MS  3600000           /* an hour */
+#define IC_PROFILE_MAX_LINGER     3600
+#define IC_PROFILE_MAX_RATE       (G_MAXUINT32 - 2) /* (DWORD)-1 and -2 mean something else */
+
 #define IC_TYPE_PROFILE (ic_profile_get_type ())
 GType ic_profile_get_type (void) G_GNUC_CONST;
 
@@ -128,5 +137,7 @@ char *ic_profile_default_dir (void);
 
 const char *ic_service_kind_to_string (IcServiceKind kind);   /* "echo", ... */
 gboolean ic_service_kind_from_string (const char *text, IcServiceKind *kind);
+/* "background" .. "critical" (any case) -> INET_PRIORITY_* */
+gboolean ic_priority_from_string (const char *text, guint *priority);
 
 G_END_DECLS

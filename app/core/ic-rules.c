@@ -11,6 +11,8 @@
 
 #include "ic-service-private.h"
 
+#include "ic-address.h"
+
 #include <string.h>
 
 #define MAX_LINE (64 * 1024)
@@ -280,14 +282,10 @@ append_macro (GByteArray           *out,
     text = g_strdup_printf ("%u", (guint) InetGetClientId (context->socket));
   else if (IS ("peer"))
     {
-      char address[64] = "";
-      UINT port = 0;
-
-      if (InetGetPeerAddress (context->socket, address, sizeof address, &port))
-        text = strchr (address, ':') != NULL ? g_strdup_printf ("[%s]:%u", address, port)
-                                             : g_strdup_printf ("%s:%u", address, port);
-      else
-        text = g_strdup ("");
+      /* nothing if the engine no longer knows it */
+      text = ic_format_peer (context->socket);
+      if (text == NULL)
+        return TRUE;
     }
   else if (IS ("match"))
     {

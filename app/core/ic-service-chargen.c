@@ -95,19 +95,8 @@ chargen_write (IcService *service,
     }
 }
 
-static void
-chargen_read (IcService *service,
-              IcClient  *client)
-{
-  guint8 buffer[IC_SERVICE_READ_SIZE];
-  gssize n = ic__service_read (service, client, buffer, sizeof buffer);
-
-  if (n > 0)
-    ic__rules_feed (service, client, buffer, (gsize) n);
-}
-
 const IcServiceOps ic__chargen_ops = {
   .connect = chargen_connect,
-  .read = chargen_read,
+  .read = ic__discard_read, /* input is thrown away */
   .write = chargen_write,
 };

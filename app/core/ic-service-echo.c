@@ -1,21 +1,15 @@
 /* ic-service-echo.c - echo (RFC 862): what the client sends comes back.
  * The handle is blocking: while the client does not read, the write waits
- * and nothing more is read, so the client feels the back-pressure.
+ * and nothing more is read, so the client feels the back-pressure. Banner
+ * is echo too, with a default greeting.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include "ic-service-private.h"
 
 static void
-echo_connect (IcService *service,
-              IcClient  *client)
-{
-  ic__service_greet (service, client);
-}
-
-void
-ic__echo_read (IcService *service,
-               IcClient  *client)
+echo_read (IcService *service,
+           IcClient  *client)
 {
   guint8 buffer[IC_SERVICE_READ_SIZE];
   gssize n = ic__service_read (service, client, buffer, sizeof buffer);
@@ -28,6 +22,6 @@ ic__echo_read (IcService *service,
 }
 
 const IcServiceOps ic__echo_ops = {
-  .connect = echo_connect,
-  .read = ic__echo_read,
+  .connect = ic__service_greet,
+  .read = echo_read,
 };

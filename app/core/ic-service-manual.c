@@ -6,25 +6,8 @@
 
 #include "ic-service-private.h"
 
-static void
-manual_connect (IcService *service,
-                IcClient  *client)
-{
-  ic__service_greet (service, client);
-}
-
-static void
-manual_read (IcService *service,
-             IcClient  *client)
-{
-  guint8 buffer[IC_SERVICE_READ_SIZE];
-  gssize n = ic__service_read (service, client, buffer, sizeof buffer);
-
-  if (n > 0)
-    ic__rules_feed (service, client, buffer, (gsize) n);
-}
-
+/* reads as discard does: nothing but the rules answers */
 const IcServiceOps ic__manual_ops = {
-  .connect = manual_connect,
-  .read = manual_read,
+  .connect = ic__service_greet,
+  .read = ic__discard_read,
 };

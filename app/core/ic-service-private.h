@@ -1,9 +1,10 @@
 /* ic-service-private.h - what the service files share.
  *
  * ic-service.c dispatches engine events to the behaviour of one service
- * (an IcServiceOps table, one file per service) and keeps the per-client
- * state (IcClient) in InetSetClientData. Everything here runs in engine
- * threads: a client's state is only touched by that client's thread.
+ * (an IcServiceOps table, one file per service; banner uses echo's) and
+ * keeps the per-client state (IcClient) in InetSetClientData. Everything
+ * here runs in engine threads: a client's state is only touched by that
+ * client's thread.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -54,16 +55,16 @@ struct _IcService
   gpointer observer_data;
 };
 
+/* banner has no table of its own: it is echo with a default greeting */
 extern const IcServiceOps ic__echo_ops;
 extern const IcServiceOps ic__discard_ops;
 extern const IcServiceOps ic__chargen_ops;
 extern const IcServiceOps ic__daytime_ops;
-extern const IcServiceOps ic__banner_ops;
 extern const IcServiceOps ic__http_ops;
 extern const IcServiceOps ic__manual_ops;
 
-/* The echo behaviour (banner echoes too). */
-void ic__echo_read (IcService *service, IcClient *client);
+/* Reads and throws away; only reply rules answer (discard, chargen, manual). */
+void ic__discard_read (IcService *service, IcClient *client);
 
 /* I/O helpers that report to the observer. */
 gssize ic__service_read (IcService *service, IcClient *client, guint8 *buffer, gsize size);
@@ -72,7 +73,8 @@ gboolean ic__service_write_all (IcService *service, SOCKET socket, const guint8 
 void ic__service_report (IcService *service, SOCKET socket, IcTrafficDirection direction,
                          const guint8 *data, gsize length);
 
-/* Sends the greeting (--banner) if the service has one. */
+/* Sends the greeting (--banner) if the service has one: the connect of
+ * every service that greets and does nothing else at connect. */
 void ic__service_greet (IcService *service, IcClient *client);
 
 /* Reply rules (ic-rules.c). */

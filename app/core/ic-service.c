@@ -17,6 +17,7 @@ ops_for (IcServiceKind kind)
   switch (kind)
     {
     case IC_SERVICE_ECHO:
+    case IC_SERVICE_BANNER: /* echo; ic_service_new gives it a default greeting */
       return &ic__echo_ops;
     case IC_SERVICE_DISCARD:
       return &ic__discard_ops;
@@ -24,8 +25,6 @@ ops_for (IcServiceKind kind)
       return &ic__chargen_ops;
     case IC_SERVICE_DAYTIME:
       return &ic__daytime_ops;
-    case IC_SERVICE_BANNER:
-      return &ic__banner_ops;
     case IC_SERVICE_HTTP:
       return &ic__http_ops;
     case IC_SERVICE_MANUAL:
