@@ -336,12 +336,6 @@ ic__client_new (IcServer      *server,
   return self;
 }
 
-SOCKET
-ic__client_get_handle (IcClient *self)
-{
-  return self->handle;
-}
-
 static void
 set_state (IcClient      *self,
            IcClientState  state)

@@ -234,12 +234,6 @@ ic__transcript_new (IcTrafficRing *ring)
   return self;
 }
 
-IcTrafficRing *
-ic__transcript_get_ring (IcTranscript *self)
-{
-  return self->ring;
-}
-
 gboolean
 ic_transcript_update (IcTranscript *self)
 {
