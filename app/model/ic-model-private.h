@@ -60,8 +60,6 @@ void        ic__set_string          (gpointer     object,
 
 char       *ic__format_peer         (const char *address,
                                      guint       port);
-const char *ic__close_reason_word   (guint       reason);
-const char *ic__close_reason_text   (guint       reason);
 
 IcTranscript  *ic__transcript_new      (IcTrafficRing *ring);
 
