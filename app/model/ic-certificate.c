@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <inet-cert.h>
 #include <string.h>
 

@@ -5,7 +5,6 @@
 #include "ic-model-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <sys/socket.h>
 
 struct _IcClient
 {

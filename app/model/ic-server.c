@@ -19,9 +19,6 @@
 #include "ic-server-start-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <inet-cert.h>
-#include <string.h>
 
 /* ------------------------------------------------------------- the run */
 
