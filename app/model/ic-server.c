@@ -234,14 +234,6 @@ sync_status (IcServer *self)
     }
 }
 
-static char *
-profile_address (const IcProfile *profile)
-{
-  const char *host = profile->host != NULL && *profile->host != '\0' ? profile->host : "0.0.0.0";
-
-  return ic__format_peer (host, profile->port);
-}
-
 static void
 update_address (IcServer *self)
 {
@@ -260,7 +252,7 @@ update_address (IcServer *self)
         }
     }
   if (address == NULL)
-    address = profile_address (self->profile);
+    address = ic__profile_address (self->profile);
   g_object_freeze_notify (G_OBJECT (self));
   ic__set_string (self, &self->address, address, properties[PROP_ADDRESS]);
   ic__set_uint (self, &self->port, port, properties[PROP_PORT]);
