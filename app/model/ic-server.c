@@ -687,11 +687,8 @@ sample_run (IcServer *self,
                           &rate_in, &rate_out);
       ic__set_double (self, &self->rate_in, rate_in, properties[PROP_RATE_IN]);
       ic__set_double (self, &self->rate_out, rate_out, properties[PROP_RATE_OUT]);
-      if (self->start_time != (gint64) stats.nStartTime)
-        {
-          self->start_time = (gint64) stats.nStartTime;
-          notify (self, PROP_START_TIME);
-        }
+      ic__set_int64 (self, &self->start_time, (gint64) stats.nStartTime,
+                     properties[PROP_START_TIME]);
     }
   sync_status (self);
   g_object_thaw_notify (G_OBJECT (self));
@@ -787,11 +784,7 @@ finish_run (IcServer *self)
                   properties[PROP_BYTES_OUT]);
   ic__set_double (self, &self->rate_in, 0, properties[PROP_RATE_IN]);
   ic__set_double (self, &self->rate_out, 0, properties[PROP_RATE_OUT]);
-  if (self->start_time != 0)
-    {
-      self->start_time = 0;
-      notify (self, PROP_START_TIME);
-    }
+  ic__set_int64 (self, &self->start_time, 0, properties[PROP_START_TIME]);
   ic_bridge_unref (run->bridge);
   g_clear_pointer (&run->link, ic__link_free);
   g_free (run);
@@ -1918,21 +1911,14 @@ ic_server_throttle (IcServer  *self,
     }
   profile = self->profile;
   g_object_freeze_notify (G_OBJECT (self));
-  if (max_clients != (guint) -1 && profile->max_clients != max_clients)
-    {
-      profile->max_clients = max_clients;
-      notify (self, PROP_MAX_CLIENTS);
-    }
-  if (max_per_address != (guint) -1 && profile->max_per_address != max_per_address)
-    {
-      profile->max_per_address = max_per_address;
-      notify (self, PROP_MAX_PER_ADDRESS);
-    }
-  if (accept_interval != (guint) -1 && profile->accept_interval != accept_interval)
-    {
-      profile->accept_interval = accept_interval;
-      notify (self, PROP_ACCEPT_INTERVAL);
-    }
+  if (max_clients != (guint) -1)
+    ic__set_uint (self, &profile->max_clients, max_clients, properties[PROP_MAX_CLIENTS]);
+  if (max_per_address != (guint) -1)
+    ic__set_uint (self, &profile->max_per_address, max_per_address,
+                  properties[PROP_MAX_PER_ADDRESS]);
+  if (accept_interval != (guint) -1)
+    ic__set_uint (self, &profile->accept_interval, accept_interval,
+                  properties[PROP_ACCEPT_INTERVAL]);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
@@ -1968,11 +1954,7 @@ ic_server_set_priority (IcServer  *self,
       if (now != INET_ERROR && now != (INT) INET_PRIORITY_INVALID)
         effective = (guint) now;
     }
-  if (self->profile->priority != effective)
-    {
-      self->profile->priority = effective;
-      notify (self, PROP_PRIORITY);
-    }
+  ic__set_uint (self, &self->profile->priority, effective, properties[PROP_PRIORITY]);
   return TRUE;
 }
 
@@ -1995,11 +1977,7 @@ ic_server_set_bandwidth (IcServer  *self,
       ic_engine_set_error (error, _("Cannot change the bandwidth limit"));
       return FALSE;
     }
-  if (self->profile->rate_limit != rate_limit)
-    {
-      self->profile->rate_limit = rate_limit;
-      notify (self, PROP_RATE_LIMIT);
-    }
+  ic__set_uint (self, &self->profile->rate_limit, rate_limit, properties[PROP_RATE_LIMIT]);
   return TRUE;
 }
 
