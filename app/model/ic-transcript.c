@@ -5,16 +5,10 @@
 #include "ic-model-private.h"
 #include "ic-traffic-ring-private.h"
 
-
 /* ------------------------------------------------------------- chunks */
 
-static IcTrafficChunk *
-chunk_copy (const IcTrafficChunk *chunk)
-{
-  return ic_traffic_chunk_copy (chunk);
-}
-
-G_DEFINE_BOXED_TYPE (IcTrafficChunk, ic_traffic_chunk, chunk_copy, ic_traffic_chunk_free)
+G_DEFINE_BOXED_TYPE (IcTrafficChunk, ic_traffic_chunk, ic_traffic_chunk_copy,
+                     ic_traffic_chunk_free)
 
 IcTrafficChunk *
 ic_traffic_chunk_copy (const IcTrafficChunk *chunk)
