@@ -129,6 +129,15 @@ static void finish_run (IcServer *self);
 
 /* ---------------------------------------------------------- small sets */
 
+/* Takes the source (if any) off its context and drops it. */
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
 static void
 notify (IcServer *self,
         int       prop)
@@ -409,9 +418,7 @@ remove_all_clients (IcServer *self)
   gpointer value;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->clients));
 
-  if (self->list_flush != NULL)
-    g_source_destroy (self->list_flush);
-  g_clear_pointer (&self->list_flush, g_source_unref);
+  clear_source (&self->list_flush);
   g_ptr_array_set_size (self->pending_added, 0);
   g_ptr_array_set_size (self->pending_gone, 0);
   g_hash_table_iter_init (&iter, self->clients_by_id);
@@ -447,9 +454,7 @@ flush_client_changes (IcServer *self)
   g_autoptr(GPtrArray) added = g_steal_pointer (&self->pending_added);
   g_autoptr(GPtrArray) gone = g_steal_pointer (&self->pending_gone);
 
-  if (self->list_flush != NULL)
-    g_source_destroy (self->list_flush);
-  g_clear_pointer (&self->list_flush, g_source_unref);
+  clear_source (&self->list_flush);
   self->pending_added = g_ptr_array_new_with_free_func (g_object_unref);
   self->pending_gone = g_ptr_array_new_with_free_func (g_object_unref);
   apply_client_changes (self, added, gone);
@@ -768,9 +773,7 @@ finish_run (IcServer *self)
    * apply what is queued, then nothing of this run runs again */
   ic_bridge_flush (run->bridge);
   ic_bridge_close (run->bridge);
-  if (run->sampler != NULL)
-    g_source_destroy (run->sampler);
-  g_clear_pointer (&run->sampler, g_source_unref);
+  clear_source (&run->sampler);
 
   self->run = NULL;
   failed = run->failed;
@@ -814,9 +817,7 @@ ic_server_dispose (GObject *object)
       self->anchor->server = NULL;
       g_clear_pointer (&self->anchor, ic__server_anchor_unref);
     }
-  if (self->list_flush != NULL)
-    g_source_destroy (self->list_flush);
-  g_clear_pointer (&self->list_flush, g_source_unref);
+  clear_source (&self->list_flush);
   if (self->pending_added != NULL)
     g_ptr_array_set_size (self->pending_added, 0);
   if (self->pending_gone != NULL)
