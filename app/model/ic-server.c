@@ -1982,28 +1982,6 @@ ic_server_set_bandwidth (IcServer  *self,
   return TRUE;
 }
 
-void
-ic_server_disconnect_all (IcServer *self,
-                          gboolean  abort)
-{
-  GListModel *model;
-  guint n;
-
-  g_return_if_fail (IC_IS_SERVER (self));
-
-  model = G_LIST_MODEL (self->clients);
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(IcClient) client = g_list_model_get_item (model, i);
-
-      if (abort)
-        ic_client_abort (client);
-      else
-        ic_client_disconnect (client);
-    }
-}
-
 guint64
 ic__server_get_engine_callbacks (IcServer *self)
 {
