@@ -45,13 +45,7 @@ struct _IcBridge
   gboolean notified;
 };
 
-static IcBridge *
-bridge_copy (IcBridge *bridge)
-{
-  return ic_bridge_ref (bridge);
-}
-
-G_DEFINE_BOXED_TYPE (IcBridge, ic_bridge, bridge_copy, ic_bridge_unref)
+G_DEFINE_BOXED_TYPE (IcBridge, ic_bridge, ic_bridge_ref, ic_bridge_unref)
 
 /* The queue: a ring of pointers that doubles when full (no allocation per
  * event beyond the record itself). Called with the mutex held. */

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <inet-cert.h>
 #include <string.h>
 
@@ -137,18 +136,20 @@ is_set (const char *text)
   return text != NULL && *text != '\0';
 }
 
+/* Unset, 0.0.0.0 or ::: a listen address that names no host. */
+static gboolean
+is_wildcard (const char *host)
+{
+  return !is_set (host) || g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::")
+         || g_str_equal (host, "::0");
+}
+
 char *
 ic_certificate_host_for_profile (const IcProfile *profile)
 {
-  const char *host;
-
   g_return_val_if_fail (profile != NULL, NULL);
 
-  host = profile->host;
-  if (!is_set (host) || g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::")
-      || g_str_equal (host, "::0"))
-    return g_strdup ("localhost");
-  return g_strdup (host);
+  return g_strdup (is_wildcard (profile->host) ? "localhost" : profile->host);
 }
 
 static char *
@@ -607,10 +608,8 @@ ic_certificate_default_names (const char *listen_host)
 {
   g_autoptr(GString) names = g_string_new ("localhost, 127.0.0.1, ::1");
 
-  if (is_set (listen_host) && !g_str_equal (listen_host, "0.0.0.0")
-      && !g_str_equal (listen_host, "::") && !g_str_equal (listen_host, "::0")
-      && !g_str_equal (listen_host, "localhost") && !g_str_equal (listen_host, "127.0.0.1")
-      && !g_str_equal (listen_host, "::1"))
+  if (!is_wildcard (listen_host) && !g_str_equal (listen_host, "localhost")
+      && !g_str_equal (listen_host, "127.0.0.1") && !g_str_equal (listen_host, "::1"))
     g_string_append_printf (names, ", %s", listen_host);
   return g_string_free (g_steal_pointer (&names), FALSE);
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ic-client-command.h"
+#include "ic-model-private.h"
 
 #include <inet-server.h>
 #include <string.h>
@@ -48,15 +49,6 @@ append_arg (GString    *line,
     }
 }
 
-static char *
-host_port (const char *host,
-           guint       port)
-{
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%u", host, port);
-  return g_strdup_printf ("%s:%u", host, port);
-}
-
 /* A throwaway certificate (made at each start) cannot be given to clients:
  * they do not check it. */
 static gboolean
@@ -72,7 +64,7 @@ openssl_command (const IcProfile *profile,
                  const char      *trust_file)
 {
   g_autoptr(GString) line = g_string_new (NULL);
-  g_autofree char *target = host_port (host, port);
+  g_autofree char *target = ic__format_peer (host, port);
   gboolean address = g_hostname_is_ip_address (host);
 
   if (!profile->tls)
@@ -124,7 +116,7 @@ curl_command (const IcProfile *profile,
               const char      *trust_file)
 {
   g_autoptr(GString) line = g_string_new (NULL);
-  g_autofree char *target = host_port (host, port);
+  g_autofree char *target = ic__format_peer (host, port);
   g_autofree char *url = g_strdup_printf ("%s://%s/", profile->tls ? "https" : "http", target);
 
   append_arg (line, "curl");

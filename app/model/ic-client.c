@@ -5,7 +5,6 @@
 #include "ic-model-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <sys/socket.h>
 
 struct _IcClient
 {
@@ -334,12 +333,6 @@ ic__client_new (IcServer      *server,
     self->tls = g_memdup2 (connect->tls, sizeof *connect->tls);
   self->transcript = ic__transcript_new (connect->traffic);
   return self;
-}
-
-SOCKET
-ic__client_get_handle (IcClient *self)
-{
-  return self->handle;
 }
 
 static void

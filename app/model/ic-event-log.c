@@ -11,8 +11,6 @@
 #include "ic-event-log.h"
 #include "ic-ring-private.h"
 
-#include <string.h>
-
 struct _IcEventLog
 {
   GObject parent_instance;

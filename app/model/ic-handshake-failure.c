@@ -115,7 +115,7 @@ ic_handshake_failure_new_from_event (const IcEvent *event)
   self->time = event->time;
   self->client_id = event->client_id;
   self->code = event->error;
-  self->peer = event->address ? ic__format_peer (event->address, event->port) : NULL;
+  self->peer = ic__format_peer (event->address, event->port);
   self->detail = g_strdup (event->detail);
   return self;
 }

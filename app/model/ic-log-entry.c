@@ -161,8 +161,8 @@ ic_log_entry_init (IcLogEntry *self)
 
 /* ------------------------------------------------------------ messages */
 
-const char *
-ic__close_reason_word (guint reason)
+static const char *
+close_reason_word (guint reason)
 {
   switch (reason)
     {
@@ -187,8 +187,8 @@ ic__close_reason_word (guint reason)
     }
 }
 
-const char *
-ic__close_reason_text (guint reason)
+static const char *
+close_reason_text (guint reason)
 {
   switch (reason)
     {
@@ -283,10 +283,10 @@ event_message (const IcEvent *event,
         g_autofree char *in = g_format_size (event->bytes_in);
         g_autofree char *out = g_format_size (event->bytes_out);
 
-        *reason = g_strdup (ic__close_reason_word (event->error));
+        *reason = g_strdup (close_reason_word (event->error));
         /* Translators: "Disconnected: closed by the client; 1.2 kB in, 3.4 kB out" */
         return g_strdup_printf (_("Disconnected: %s; %s in, %s out"),
-                                ic__close_reason_text (event->error), in, out);
+                                close_reason_text (event->error), in, out);
       }
     case IC_EVENT_TIMEOUT:
       return g_strdup (_("No data from the client for the server timeout"));

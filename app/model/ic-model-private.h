@@ -60,18 +60,14 @@ void        ic__set_string          (gpointer     object,
 
 char       *ic__format_peer         (const char *address,
                                      guint       port);
-const char *ic__close_reason_word   (guint       reason);
-const char *ic__close_reason_text   (guint       reason);
 
 IcTranscript  *ic__transcript_new      (IcTrafficRing *ring);
-IcTrafficRing *ic__transcript_get_ring (IcTranscript  *self);
 
 /* IcClient, for IcServer. */
 IcClient   *ic__client_new          (IcServer      *server,
                                      const IcEvent *connect,
                                      IcService     *service,
                                      gboolean       linger_blocks);
-SOCKET      ic__client_get_handle   (IcClient      *self);
 /* The DISCONNECT arrived: state CLOSED, final counters. */
 void        ic__client_closed       (IcClient      *self,
                                      const IcEvent *disconnect);

@@ -53,30 +53,3 @@ ic_event_kind_to_string (IcEventKind kind)
 
   return nick != NULL ? nick : "unknown";
 }
-
-gboolean
-ic_event_kind_from_string (const char  *text,
-                           IcEventKind *kind)
-{
-  GEnumClass *klass;
-  GEnumValue *found;
-
-  g_return_val_if_fail (kind != NULL, FALSE);
-
-  if (text == NULL)
-    return FALSE;
-  klass = g_type_class_ref (IC_TYPE_EVENT_KIND);
-  found = g_enum_get_value_by_nick (klass, text);
-  if (found != NULL)
-    *kind = found->value;
-  g_type_class_unref (klass);
-  return found != NULL;
-}
-
-const char *
-ic_server_status_to_string (IcServerStatus status)
-{
-  const char *nick = enum_nick (IC_TYPE_SERVER_STATUS, status);
-
-  return nick != NULL ? nick : "unknown";
-}

@@ -54,8 +54,6 @@ GType ic_event_kind_get_type (void) G_GNUC_CONST;
 
 /* "connect", "disconnect", ...: the event names of inet-serve --events. */
 const char *ic_event_kind_to_string (IcEventKind kind);
-gboolean    ic_event_kind_from_string (const char  *text,
-                                       IcEventKind *kind);
 
 /* The life of a server model (a superset of INET_SERVER_*). */
 typedef enum
@@ -71,9 +69,6 @@ typedef enum
 
 #define IC_TYPE_SERVER_STATUS (ic_server_status_get_type ())
 GType ic_server_status_get_type (void) G_GNUC_CONST;
-
-/* "stopped", "listening", ... (untranslated, for logs and JSON). */
-const char *ic_server_status_to_string (IcServerStatus status);
 
 /* The life of a client session model. */
 typedef enum

@@ -348,6 +348,14 @@ profile_exists (IcServerList *self,
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+/* Listed, or a file of that name exists (maybe one that cannot be read). */
+static gboolean
+name_taken (IcServerList *self,
+            const char   *name)
+{
+  return ic_server_list_lookup (self, name) != NULL || profile_exists (self, name);
+}
+
 IcServer *
 ic_server_list_add (IcServerList     *self,
                     const IcProfile  *profile,
@@ -362,7 +370,7 @@ ic_server_list_add (IcServerList     *self,
                            _("A server needs a name"));
       return NULL;
     }
-  if (ic_server_list_lookup (self, profile->name) != NULL || profile_exists (self, profile->name))
+  if (name_taken (self, profile->name))
     {
       g_set_error (error, IC_PROFILE_ERROR, IC_PROFILE_ERROR_NAME,
                    _("A server named “%s” already exists"), profile->name);
@@ -428,7 +436,7 @@ ic_server_list_rename (IcServerList  *self,
   old_name = g_strdup (ic_server_get_name (server));
   if (g_strcmp0 (old_name, name) == 0)
     return TRUE;
-  if (ic_server_list_lookup (self, name) != NULL || profile_exists (self, name))
+  if (name_taken (self, name))
     {
       g_set_error (error, IC_PROFILE_ERROR, IC_PROFILE_ERROR_NAME,
                    _("A server named “%s” already exists"), name);
@@ -453,13 +461,13 @@ ic_server_list_make_unique_name (IcServerList *self,
 
   if (base == NULL || *base == '\0')
     base = _("Server");
-  if (ic_server_list_lookup (self, base) == NULL && !profile_exists (self, base))
+  if (!name_taken (self, base))
     return g_strdup (base);
   for (guint i = 2; ; i++)
     {
       g_autofree char *name = g_strdup_printf ("%s %u", base, i);
 
-      if (ic_server_list_lookup (self, name) == NULL && !profile_exists (self, name))
+      if (!name_taken (self, name))
         return g_steal_pointer (&name);
     }
 }

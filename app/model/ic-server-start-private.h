@@ -54,6 +54,9 @@ const IcProfile *ic__start_job_get_profile (IcStartJob    *job);
  * InetServerStart, so any event of this server finds it. NULL before. */
 IcService       *ic__start_job_get_service (IcStartJob    *job);
 
+/* "0.0.0.0:7000", "[::1]:7000": the profile's listen address and port. */
+char            *ic__profile_address       (const IcProfile *profile);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IcStartJob, ic__start_job_unref)
 
 G_END_DECLS

@@ -65,8 +65,8 @@ ic__start_job_unref (IcStartJob *job)
   g_free (job);
 }
 
-static char *
-profile_address (const IcProfile *profile)
+char *
+ic__profile_address (const IcProfile *profile)
 {
   const char *host = profile->host != NULL && *profile->host != '\0' ? profile->host : "0.0.0.0";
 
@@ -102,7 +102,7 @@ ic__start_job_run (IcStartJob *job)
                                 profile->tls ? &credentials.creds : NULL);
       if (handle == INVALID_SOCKET)
         {
-          g_autofree char *where = profile_address (profile);
+          g_autofree char *where = ic__profile_address (profile);
           g_autofree char *prefix = g_strdup_printf (_("Cannot serve on %s"), where);
 
           /* here, in the thread that failed: the text has the detail */

@@ -19,9 +19,6 @@
 #include "ic-server-start-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <inet-cert.h>
-#include <string.h>
 
 /* ------------------------------------------------------------- the run */
 
@@ -132,6 +129,15 @@ static void finish_run (IcServer *self);
 
 /* ---------------------------------------------------------- small sets */
 
+/* Takes the source (if any) off its context and drops it. */
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
 static void
 notify (IcServer *self,
         int       prop)
@@ -237,14 +243,6 @@ sync_status (IcServer *self)
     }
 }
 
-static char *
-profile_address (const IcProfile *profile)
-{
-  const char *host = profile->host != NULL && *profile->host != '\0' ? profile->host : "0.0.0.0";
-
-  return ic__format_peer (host, profile->port);
-}
-
 static void
 update_address (IcServer *self)
 {
@@ -263,7 +261,7 @@ update_address (IcServer *self)
         }
     }
   if (address == NULL)
-    address = profile_address (self->profile);
+    address = ic__profile_address (self->profile);
   g_object_freeze_notify (G_OBJECT (self));
   ic__set_string (self, &self->address, address, properties[PROP_ADDRESS]);
   ic__set_uint (self, &self->port, port, properties[PROP_PORT]);
@@ -420,9 +418,7 @@ remove_all_clients (IcServer *self)
   gpointer value;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->clients));
 
-  if (self->list_flush != NULL)
-    g_source_destroy (self->list_flush);
-  g_clear_pointer (&self->list_flush, g_source_unref);
+  clear_source (&self->list_flush);
   g_ptr_array_set_size (self->pending_added, 0);
   g_ptr_array_set_size (self->pending_gone, 0);
   g_hash_table_iter_init (&iter, self->clients_by_id);
@@ -458,9 +454,7 @@ flush_client_changes (IcServer *self)
   g_autoptr(GPtrArray) added = g_steal_pointer (&self->pending_added);
   g_autoptr(GPtrArray) gone = g_steal_pointer (&self->pending_gone);
 
-  if (self->list_flush != NULL)
-    g_source_destroy (self->list_flush);
-  g_clear_pointer (&self->list_flush, g_source_unref);
+  clear_source (&self->list_flush);
   self->pending_added = g_ptr_array_new_with_free_func (g_object_unref);
   self->pending_gone = g_ptr_array_new_with_free_func (g_object_unref);
   apply_client_changes (self, added, gone);
@@ -698,11 +692,8 @@ sample_run (IcServer *self,
                           &rate_in, &rate_out);
       ic__set_double (self, &self->rate_in, rate_in, properties[PROP_RATE_IN]);
       ic__set_double (self, &self->rate_out, rate_out, properties[PROP_RATE_OUT]);
-      if (self->start_time != (gint64) stats.nStartTime)
-        {
-          self->start_time = (gint64) stats.nStartTime;
-          notify (self, PROP_START_TIME);
-        }
+      ic__set_int64 (self, &self->start_time, (gint64) stats.nStartTime,
+                     properties[PROP_START_TIME]);
     }
   sync_status (self);
   g_object_thaw_notify (G_OBJECT (self));
@@ -782,9 +773,7 @@ finish_run (IcServer *self)
    * apply what is queued, then nothing of this run runs again */
   ic_bridge_flush (run->bridge);
   ic_bridge_close (run->bridge);
-  if (run->sampler != NULL)
-    g_source_destroy (run->sampler);
-  g_clear_pointer (&run->sampler, g_source_unref);
+  clear_source (&run->sampler);
 
   self->run = NULL;
   failed = run->failed;
@@ -798,11 +787,7 @@ finish_run (IcServer *self)
                   properties[PROP_BYTES_OUT]);
   ic__set_double (self, &self->rate_in, 0, properties[PROP_RATE_IN]);
   ic__set_double (self, &self->rate_out, 0, properties[PROP_RATE_OUT]);
-  if (self->start_time != 0)
-    {
-      self->start_time = 0;
-      notify (self, PROP_START_TIME);
-    }
+  ic__set_int64 (self, &self->start_time, 0, properties[PROP_START_TIME]);
   ic_bridge_unref (run->bridge);
   g_clear_pointer (&run->link, ic__link_free);
   g_free (run);
@@ -832,9 +817,7 @@ ic_server_dispose (GObject *object)
       self->anchor->server = NULL;
       g_clear_pointer (&self->anchor, ic__server_anchor_unref);
     }
-  if (self->list_flush != NULL)
-    g_source_destroy (self->list_flush);
-  g_clear_pointer (&self->list_flush, g_source_unref);
+  clear_source (&self->list_flush);
   if (self->pending_added != NULL)
     g_ptr_array_set_size (self->pending_added, 0);
   if (self->pending_gone != NULL)
@@ -1929,21 +1912,14 @@ ic_server_throttle (IcServer  *self,
     }
   profile = self->profile;
   g_object_freeze_notify (G_OBJECT (self));
-  if (max_clients != (guint) -1 && profile->max_clients != max_clients)
-    {
-      profile->max_clients = max_clients;
-      notify (self, PROP_MAX_CLIENTS);
-    }
-  if (max_per_address != (guint) -1 && profile->max_per_address != max_per_address)
-    {
-      profile->max_per_address = max_per_address;
-      notify (self, PROP_MAX_PER_ADDRESS);
-    }
-  if (accept_interval != (guint) -1 && profile->accept_interval != accept_interval)
-    {
-      profile->accept_interval = accept_interval;
-      notify (self, PROP_ACCEPT_INTERVAL);
-    }
+  if (max_clients != (guint) -1)
+    ic__set_uint (self, &profile->max_clients, max_clients, properties[PROP_MAX_CLIENTS]);
+  if (max_per_address != (guint) -1)
+    ic__set_uint (self, &profile->max_per_address, max_per_address,
+                  properties[PROP_MAX_PER_ADDRESS]);
+  if (accept_interval != (guint) -1)
+    ic__set_uint (self, &profile->accept_interval, accept_interval,
+                  properties[PROP_ACCEPT_INTERVAL]);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
@@ -1979,11 +1955,7 @@ ic_server_set_priority (IcServer  *self,
       if (now != INET_ERROR && now != (INT) INET_PRIORITY_INVALID)
         effective = (guint) now;
     }
-  if (self->profile->priority != effective)
-    {
-      self->profile->priority = effective;
-      notify (self, PROP_PRIORITY);
-    }
+  ic__set_uint (self, &self->profile->priority, effective, properties[PROP_PRIORITY]);
   return TRUE;
 }
 
@@ -2006,34 +1978,8 @@ ic_server_set_bandwidth (IcServer  *self,
       ic_engine_set_error (error, _("Cannot change the bandwidth limit"));
       return FALSE;
     }
-  if (self->profile->rate_limit != rate_limit)
-    {
-      self->profile->rate_limit = rate_limit;
-      notify (self, PROP_RATE_LIMIT);
-    }
+  ic__set_uint (self, &self->profile->rate_limit, rate_limit, properties[PROP_RATE_LIMIT]);
   return TRUE;
-}
-
-void
-ic_server_disconnect_all (IcServer *self,
-                          gboolean  abort)
-{
-  GListModel *model;
-  guint n;
-
-  g_return_if_fail (IC_IS_SERVER (self));
-
-  model = G_LIST_MODEL (self->clients);
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(IcClient) client = g_list_model_get_item (model, i);
-
-      if (abort)
-        ic_client_abort (client);
-      else
-        ic_client_disconnect (client);
-    }
 }
 
 guint64

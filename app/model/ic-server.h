@@ -172,10 +172,6 @@ gboolean ic_server_set_bandwidth (IcServer  *self,
                                   guint      rate_limit,
                                   GError   **error);
 
-/* Disconnect every client (gracefully, or with resets). */
-void     ic_server_disconnect_all (IcServer *self,
-                                   gboolean  abort);
-
 /* Sample the engine counters of the server and of every client now (on
  * its own the server samples its counters 4 times a second and each
  * client once a second; tests call it to avoid waiting). */

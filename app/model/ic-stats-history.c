@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ic-stats-history.h"
+#include "ic-model-private.h"
 #include "ic-ring-private.h"
 
 struct _IcStatsHistory
@@ -184,16 +185,8 @@ set_maxima (IcStatsHistory *self,
             guint           max_clients,
             double          max_rate)
 {
-  if (self->max_clients != max_clients)
-    {
-      self->max_clients = max_clients;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CLIENTS]);
-    }
-  if (self->max_rate != max_rate)
-    {
-      self->max_rate = max_rate;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_RATE]);
-    }
+  ic__set_uint (self, &self->max_clients, max_clients, properties[PROP_MAX_CLIENTS]);
+  ic__set_double (self, &self->max_rate, max_rate, properties[PROP_MAX_RATE]);
 }
 
 void

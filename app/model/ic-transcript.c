@@ -5,16 +5,10 @@
 #include "ic-model-private.h"
 #include "ic-traffic-ring-private.h"
 
-
 /* ------------------------------------------------------------- chunks */
 
-static IcTrafficChunk *
-chunk_copy (const IcTrafficChunk *chunk)
-{
-  return ic_traffic_chunk_copy (chunk);
-}
-
-G_DEFINE_BOXED_TYPE (IcTrafficChunk, ic_traffic_chunk, chunk_copy, ic_traffic_chunk_free)
+G_DEFINE_BOXED_TYPE (IcTrafficChunk, ic_traffic_chunk, ic_traffic_chunk_copy,
+                     ic_traffic_chunk_free)
 
 IcTrafficChunk *
 ic_traffic_chunk_copy (const IcTrafficChunk *chunk)
@@ -232,12 +226,6 @@ ic__transcript_new (IcTrafficRing *ring)
                                                     IC_TRANSCRIPT_DEFAULT_MAX_BYTES);
   ic__traffic_ring_get_info (self->ring, &self->info);
   return self;
-}
-
-IcTrafficRing *
-ic__transcript_get_ring (IcTranscript *self)
-{
-  return self->ring;
 }
 
 gboolean
