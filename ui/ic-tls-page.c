@@ -259,7 +259,7 @@ ic_tls_page_apply (IcTlsPage *self,
   profile->password_file = g_strdup (self->files[FILE_PASSWORD]);
   password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   if (profile->password)
-    memset (profile->password, 0, strlen (profile->password));
+    explicit_bzero (profile->password, strlen (profile->password));
   g_free (profile->password);
   profile->password = *password ? g_strdup (password) : NULL;
   profile->self_signed = source == SOURCE_THROWAWAY;

@@ -157,6 +157,18 @@ on_list_items_changed (IcWindow *self,
     ic_window_select_server (self, NULL);
 }
 
+/* The selected server's name in the header and in the settings (on
+ * selection and after a rename). */
+static void
+show_selected_name (IcWindow *self)
+{
+  const char *name = self->selected ? ic_server_get_name (self->selected) : NULL;
+
+  adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+  if (name)
+    g_settings_set_string (self->settings, "last-server", name);
+}
+
 static void
 on_server_row_selected (IcWindow      *self,
                         GtkListBoxRow *row)
@@ -165,13 +177,7 @@ on_server_row_selected (IcWindow      *self,
 
   g_set_object (&self->selected, server);
   ic_server_page_set_server (self->page, server);
-  if (server)
-    {
-      adw_view_switcher_title_set_subtitle (self->switcher_title, ic_server_get_name (server));
-      g_settings_set_string (self->settings, "last-server", ic_server_get_name (server));
-    }
-  else
-    adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+  show_selected_name (self);
   update_actions (self);
 }
 
@@ -242,6 +248,8 @@ on_dialog_saved (IcServerDialog *dialog,
       return;
     }
   ic_server_set_profile (editing, profile);
+  if (editing == self->selected)
+    show_selected_name (self);
   if (!ic_server_list_save (self->list, editing, &error))
     toast (self, error->message);
   else if (ic_server_get_running (editing))

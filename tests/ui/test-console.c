@@ -2,7 +2,7 @@
  * server over loopback: start from the window's action, real clients
  * connect, rows appear, a priority dropdown and a throttle slider change
  * the engine, the Stop button empties the table, the window follows the
- * selected server after another was selected.
+ * selected server after another was selected and after a rename.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -324,6 +324,38 @@ test_reselect_follows_status (Fixture       *fixture,
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "start"));
 }
 
+/* Renaming the selected server in its dialog: the window remembers the new
+ * name as the last server at once (the header subtitle follows with it). */
+static void
+test_rename_selected (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(IcProfile) renamed = NULL;
+  g_autofree char *last = NULL;
+  GtkWindow *dialog;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  settings = g_settings_new (APP_ID);
+  dialog = ic_window_open_server_dialog (fixture->window, TRUE);
+  g_assert_nonnull (dialog);
+  renamed = ic_profile_copy (ic_server_get_profile (fixture->server));
+  g_free (renamed->name);
+  renamed->name = g_strdup ("Renamed echo");
+  g_signal_emit_by_name (dialog, "saved", renamed);
+  gtk_window_destroy (dialog);
+
+  g_assert_cmpstr (ic_server_get_name (fixture->server), ==, "Renamed echo");
+  g_assert_true (ic_window_get_selected_server (fixture->window) == fixture->server);
+  last = g_settings_get_string (settings, "last-server");
+  g_assert_cmpstr (last, ==, "Renamed echo");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +372,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui/console/reselect-follows-status", Fixture, NULL, fixture_setup,
               test_reselect_follows_status, fixture_teardown);
+  g_test_add ("/ui/console/rename-selected", Fixture, NULL, fixture_setup, test_rename_selected,
+              fixture_teardown);
 
   return g_test_run ();
 }
