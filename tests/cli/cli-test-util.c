@@ -150,18 +150,6 @@ tu_recv_nothing (int   fd,
   return poll (&pfd, 1, (int) ms) == 0;
 }
 
-guint
-tu_local_port (int fd)
-{
-  struct sockaddr_storage address;
-  socklen_t length = sizeof address;
-
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
-  if (address.ss_family == AF_INET6)
-    return ntohs (((struct sockaddr_in6 *) &address)->sin6_port);
-  return ntohs (((struct sockaddr_in *) &address)->sin_port);
-}
-
 char *
 tu_local_peer (int fd)
 {
@@ -391,6 +379,18 @@ tu_serve_wait (TuServe    *serve,
 }
 
 JsonObject *
+tu_serve_expect (TuServe    *serve,
+                 const char *name,
+                 guint       nth)
+{
+  JsonObject *event = tu_serve_wait (serve, name, nth, TU_TIMEOUT_MS);
+
+  if (event == NULL)
+    g_error ("no %s event (#%u)", name, nth);
+  return event;
+}
+
+JsonObject *
 tu_serve_wait_client (TuServe    *serve,
                       const char *name,
                       gint64      client,
@@ -542,6 +542,14 @@ tu_serve_wait_exit (TuServe *serve,
   if (!g_subprocess_get_if_exited (serve->process))
     return 128 + g_subprocess_get_term_sig (serve->process);
   return g_subprocess_get_exit_status (serve->process);
+}
+
+void
+tu_serve_stop (TuServe *serve)
+{
+  tu_serve_signal (serve, SIGTERM);
+  g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
+  g_assert_nonnull (tu_serve_wait (serve, "stop", 1, 0));
 }
 
 void

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 #define TU_TIMEOUT_MS 10000
 
+/* An argument list for inet-serve, NULL-terminated: ARGS ("--tls", "0"). */
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
 /* Waits on a CLOCK_MONOTONIC condition until deadline (g_get_monotonic_time
  * microseconds); FALSE on timeout. Tests use pthread locks, which
  * ThreadSanitizer understands (GLib's GMutex is a bare futex). */
@@ -35,7 +38,6 @@ GByteArray *tu_recv_until_close (int fd, gsize max, gboolean *reset);
 char *tu_recv_line (int fd);
 /* TRUE if nothing arrives within ms (and the connection is still open). */
 gboolean tu_recv_nothing (int fd, guint ms);
-guint tu_local_port (int fd);
 char *tu_local_peer (int fd); /* "addr:port" of our end, as the server names it */
 
 /* ------------------------------------------------------------ inet-serve */
@@ -53,6 +55,8 @@ guint tu_serve_port (TuServe *serve);
 /* The nth (1-based) event named `name` (NULL: any), waiting up to
  * timeout_ms; NULL on timeout. The object is owned by serve. */
 JsonObject *tu_serve_wait (TuServe *serve, const char *name, guint nth, guint timeout_ms);
+/* Like tu_serve_wait with TU_TIMEOUT_MS; fails the test on timeout. */
+JsonObject *tu_serve_expect (TuServe *serve, const char *name, guint nth);
 /* Like tu_serve_wait, for an event of one client id. */
 JsonObject *tu_serve_wait_client (TuServe *serve, const char *name, gint64 client,
                                   guint timeout_ms);
@@ -69,6 +73,8 @@ void tu_serve_signal (TuServe *serve, int signo);
 void tu_serve_wait_signals (TuServe *serve);
 /* Waits for the exit; returns the exit status, -1 on timeout. */
 int tu_serve_wait_exit (TuServe *serve, guint timeout_ms);
+/* Sends SIGTERM; asserts a clean exit (status 0) and the stop event. */
+void tu_serve_stop (TuServe *serve);
 void tu_serve_free (TuServe *serve);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TuServe, tu_serve_free)
 

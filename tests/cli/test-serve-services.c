@@ -11,33 +11,10 @@
 #include <inet-cert.h>
 
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-stop_ok (TuServe *serve)
-{
-  tu_serve_signal (serve, SIGINT);
-  g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
-  g_assert_nonnull (tu_serve_wait (serve, "stop", 1, 0));
-}
-
-static JsonObject *
-wait_event (TuServe    *serve,
-            const char *name,
-            guint       nth)
-{
-  JsonObject *event = tu_serve_wait (serve, name, nth, TU_TIMEOUT_MS);
-
-  if (event == NULL)
-    g_error ("no %s event (#%u)", name, nth);
-  return event;
-}
 
 static char *
 url (TuServe    *serve,
@@ -63,10 +40,10 @@ test_echo (void)
   tu_recv_exact (fd, got, sizeof got);
   g_assert_cmpmem (got, sizeof got, sent, sizeof sent);
   close (fd);
-  disconnect = wait_event (serve, "disconnect", 1);
+  disconnect = tu_serve_expect (serve, "disconnect", 1);
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_in"), ==, sizeof sent);
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, sizeof sent);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -80,10 +57,10 @@ test_discard (void)
   tu_send_text (fd, "nobody reads this\r\n");
   g_assert_true (tu_recv_nothing (fd, 200));
   close (fd);
-  disconnect = wait_event (serve, "disconnect", 1);
+  disconnect = tu_serve_expect (serve, "disconnect", 1);
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_in"), ==, 19);
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, 0);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -104,9 +81,10 @@ test_chargen (void)
     }
   close (fd);
   /* the stream ends when the client leaves */
-  g_assert_cmpstr (json_object_get_string_member (wait_event (serve, "disconnect", 1), "event"),
+  g_assert_cmpstr (json_object_get_string_member (tu_serve_expect (serve, "disconnect", 1),
+                                                  "event"),
                    ==, "disconnect");
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -123,10 +101,10 @@ test_daytime (void)
   g_assert_true (g_str_has_suffix ((const char *) data->data, "\r\n"));
   g_assert_cmpuint (strlen ((const char *) data->data), >, 20);
   close (fd);
-  disconnect = wait_event (serve, "disconnect", 1);
+  disconnect = tu_serve_expect (serve, "disconnect", 1);
   g_assert_cmpstr (json_object_get_string_member (disconnect, "reason"), ==, "server");
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, data->len - 1);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -146,7 +124,7 @@ test_banner (void)
   tu_recv_exact (fd, got, 4);
   g_assert_cmpmem (got, 4, "echo", 4);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 /* ----------------------------------------------------------------- http */
@@ -203,7 +181,7 @@ test_http_curl (void)
   g_assert_cmpint (tu_run (ARGS ("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X",
                                  "BAD METHOD", u1), NULL, &out, &err), ==, 0);
   g_assert_cmpstr (out, ==, "400");
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -225,7 +203,7 @@ test_http_body_option (void)
   g_assert_true (g_str_has_suffix ((const char *) data->data, "\r\n\r\n{\"ok\":true}"));
   g_assert_nonnull (strstr ((const char *) data->data, "Content-Type: application/json"));
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -252,7 +230,7 @@ test_http_wrk (void)
   g_assert_nonnull (strstr (out, "Requests/sec:"));
   g_assert_null (strstr (out, "Socket errors"));
   g_assert_null (strstr (out, "Non-2xx"));
-  stop_ok (serve);
+  tu_serve_stop (serve);
   /* wrk's connections all came and went */
   g_assert_cmpuint (tu_serve_count (serve, "connect"), ==, tu_serve_count (serve, "disconnect"));
   g_assert_cmpuint (tu_serve_count (serve, "connect"), >=, 20);
@@ -284,7 +262,7 @@ test_profile (void)
 
   /* what the console saved runs headless */
   serve = tu_serve_start_env (ARGS ("--profile=smtp like"), env, TRUE);
-  listening = wait_event (serve, "listening", 1);
+  listening = tu_serve_expect (serve, "listening", 1);
   g_assert_cmpstr (json_object_get_string_member (listening, "address"), ==, "127.0.0.1");
   g_assert_cmpstr (json_object_get_string_member (listening, "service"), ==, "discard");
   fd = tu_connect ("127.0.0.1", tu_serve_port (serve));
@@ -295,7 +273,7 @@ test_profile (void)
   line = tu_recv_line (fd);
   g_assert_cmpstr (line, ==, "221 bye\r\n");
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 
   /* options on the command line override it */
   override = tu_serve_start_env (ARGS ("--profile=smtp like", "--service=echo", "[::1]:0"), env,
@@ -305,7 +283,7 @@ test_profile (void)
     {
       g_assert_cmpstr (json_object_get_string_member (listening, "service"), ==, "echo");
       g_assert_cmpstr (json_object_get_string_member (listening, "address"), ==, "::1");
-      stop_ok (override);
+      tu_serve_stop (override);
     }
   else
     g_test_message ("no IPv6 here: override checked for the service only");
@@ -461,13 +439,13 @@ assert_tls_request (TuServe *serve)
   g_assert_true (g_str_has_prefix (out, "HTTP/1.1 200 OK\r\n"));
   g_assert_true (g_str_has_suffix (out, "\r\n\r\nHello from inet-serve.\n"));
 
-  connect = wait_event (serve, "connect", 1);
+  connect = tu_serve_expect (serve, "connect", 1);
   tls = json_object_get_object_member (connect, "tls");
   g_assert_nonnull (tls);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (tls, "version"), "TLSv1."));
   g_assert_cmpstr (json_object_get_string_member (tls, "cipher"), !=, "");
   g_assert_cmpstr (json_object_get_string_member (tls, "sni"), ==, "localhost");
-  disconnect = wait_event (serve, "disconnect", 1);
+  disconnect = tu_serve_expect (serve, "disconnect", 1);
   /* application bytes: the plaintext, not the records */
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_in"), ==, strlen (request));
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, strlen (out));
@@ -485,7 +463,7 @@ test_tls_self_signed (void)
       return;
     }
   serve = tu_serve_start (ARGS ("--service=http", "--tls", "--self-signed", "127.0.0.1:0"), TRUE);
-  listening = wait_event (serve, "listening", 1);
+  listening = tu_serve_expect (serve, "listening", 1);
   g_assert_true (json_object_get_boolean_member (listening, "secure"));
   tls = json_object_get_object_member (listening, "tls");
   g_assert_cmpstr (json_object_get_string_member (tls, "subject"), ==, "CN=localhost");
@@ -493,7 +471,7 @@ test_tls_self_signed (void)
   g_assert_nonnull (strstr (json_object_get_string_member (tls, "names"), "DNS:localhost"));
   g_assert_true (json_object_get_boolean_member (tls, "self_signed"));
   assert_tls_request (serve);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -517,11 +495,11 @@ test_tls_cert_key (void)
   serve = tu_serve_start (ARGS ("--service=http", "--tls", cert, key, password, "127.0.0.1:0"),
                           TRUE);
   g_assert_cmpstr (json_object_get_string_member (
-                     json_object_get_object_member (wait_event (serve, "listening", 1), "tls"),
+                     json_object_get_object_member (tu_serve_expect (serve, "listening", 1), "tls"),
                      "key"),
                    ==, "EC P-256");
   assert_tls_request (serve);
-  stop_ok (serve);
+  tu_serve_stop (serve);
   certs_clear (&certs);
 }
 
@@ -543,7 +521,7 @@ test_tls_pkcs12 (void)
   password = g_strconcat ("--password-file=", certs.p12_password, NULL);
   serve = tu_serve_start (ARGS ("--service=http", "--tls", p12, password, "127.0.0.1:0"), TRUE);
   assert_tls_request (serve);
-  stop_ok (serve);
+  tu_serve_stop (serve);
   certs_clear (&certs);
 }
 
@@ -599,14 +577,14 @@ test_tls_handshake_error (void)
   fd = tu_connect ("127.0.0.1", tu_serve_port (serve));
   peer = tu_local_peer (fd);
   tu_send_text (fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-  error = wait_event (serve, "error", 1);
+  error = tu_serve_expect (serve, "error", 1);
   g_assert_cmpstr (json_object_get_string_member (error, "peer"), ==, peer);
   g_assert_cmpint (json_object_get_int_member (error, "client"), >=, 1);
   g_assert_cmpint (json_object_get_int_member (error, "code"), ==, INET_ERROR_TLS_PLAINTEXT);
   g_assert_cmpstr (json_object_get_string_member (error, "reason"), !=, "");
   rest = tu_recv_until_close (fd, 65536, NULL);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
   g_assert_cmpuint (tu_serve_count (serve, "connect"), ==, 0);
   g_assert_cmpuint (tu_serve_count (serve, "disconnect"), ==, 0);
 }
@@ -631,11 +609,11 @@ test_tls_http_curl (void)
                    0);
   g_assert_cmpstr (out, ==, "Hello from inet-serve.\nHello from inet-serve.\n");
   g_assert_nonnull (strstr (err, "Re-using existing connection"));
-  connect = wait_event (serve, "connect", 1);
+  connect = tu_serve_expect (serve, "connect", 1);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (connect, "tls"),
                                                   "alpn"),
                    ==, "http/1.1");
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 int

@@ -13,8 +13,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 /* ------------------------------------------------------------- helpers */
 
 static void
@@ -35,10 +33,8 @@ wait_event (TuServe    *serve,
             const char *name,
             guint       nth)
 {
-  JsonObject *event = tu_serve_wait (serve, name, nth, TU_TIMEOUT_MS);
+  JsonObject *event = tu_serve_expect (serve, name, nth);
 
-  if (event == NULL)
-    g_error ("no %s event (#%u)", name, nth);
   assert_rfc3339 (event);
   return event;
 }
@@ -48,13 +44,6 @@ client_of (TuServe *serve,
            guint    nth_connect)
 {
   return json_object_get_int_member (wait_event (serve, "connect", nth_connect), "client");
-}
-
-static void
-stop_ok (TuServe *serve)
-{
-  tu_serve_signal (serve, SIGTERM);
-  g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
 }
 
 /* ---------------------------------------------------------- the stream */
@@ -82,7 +71,7 @@ test_listening_first (void)
   wait_event (serve, "connect", 1);
   close (fd);
   wait_event (serve, "disconnect", 1);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -149,7 +138,7 @@ test_ipv6 (void)
   connect = wait_event (serve, "connect", 1);
   g_assert_cmpstr (json_object_get_string_member (connect, "peer"), ==, peer);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -181,7 +170,7 @@ test_dual_stack (void)
   }
   close (fd4);
   close (fd6);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -377,7 +366,7 @@ test_port_in_use (void)
   /* a listener is not TIME_WAIT: no --reuseaddr hint, and it would not help */
   g_assert_cmpint (tu_run_serve (ARGS ("--reuseaddr", address), &out, &err), ==, 1);
   g_assert_null (strstr (err, "TIME_WAIT"));
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -397,13 +386,13 @@ test_time_wait_hint (void)
   g_assert_cmpuint (line->len, >, 0);
   wait_event (serve, "disconnect", 1);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 
   tu_assert_start_failure (ARGS (address), "", "--reuseaddr");
   /* and --reuseaddr does listen */
   again = tu_serve_start (ARGS ("--reuseaddr", address), TRUE);
   g_assert_cmpuint (tu_serve_port (again), ==, port);
-  stop_ok (again);
+  tu_serve_stop (again);
 }
 
 static void
@@ -490,7 +479,7 @@ test_suspend_resume (void)
   g_assert_cmpmem (reply, 2, "hi", 2);
   close (first);
   close (second);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -516,7 +505,7 @@ test_restart (void)
   tu_recv_exact (after, reply, 2);
   close (before);
   close (after);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 /* -------------------------------------------------------------- limits */
@@ -571,7 +560,7 @@ test_max_clients (void)
   tu_recv_exact (fds[0], reply, 1);
   close (fds[0]);
   close (fds[1]);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -594,7 +583,7 @@ test_max_per_address (void)
     json_object_get_string_member (wait_event (serve, "connect", 2), "peer"), "127.0.0.2:"));
   close (a1);
   close (b1);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -620,7 +609,7 @@ test_accept_interval (void)
   g_assert_cmpuint (tu_serve_count (serve, "reject"), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
     close (fds[i]);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -644,7 +633,7 @@ test_timeout_event (void)
   /* and after new silence, a new timeout */
   wait_event (serve, "timeout", 2);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -671,8 +660,8 @@ test_linger_reset (void)
   data = tu_recv_until_close (fd, 4096, &reset);
   g_assert_true (reset);
   close (fd);
-  stop_ok (serve);
-  stop_ok (graceful);
+  tu_serve_stop (serve);
+  tu_serve_stop (graceful);
 }
 
 /* ------------------------------------------------------------- options */
@@ -720,7 +709,7 @@ test_priority (void)
   g_assert_cmpint (thread_nice (pid, "inet-server"), ==, 10);
   g_assert_cmpint (thread_nice (pid, "inet-session"), ==, 10);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static gboolean
@@ -766,8 +755,8 @@ test_keepalive (void)
   g_assert_false (ss_shows_keepalive (tu_serve_port (without)));
   close (a);
   close (b);
-  stop_ok (with);
-  stop_ok (without);
+  tu_serve_stop (with);
+  tu_serve_stop (without);
 }
 
 int
