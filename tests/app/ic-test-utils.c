@@ -202,7 +202,7 @@ ic_test_remove_tree (const char *path)
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
         ic_test_remove_tree (child);
       else
-        g_remove (child);
+        g_assert_cmpint (g_remove (child), ==, 0);
     }
   g_dir_close (dir);
   g_rmdir (path);

@@ -7,10 +7,10 @@
 
 #include "cli-test-util.h"
 #include "ic-profile.h"
+#include "ic-test-utils.h"
 
 #include <inet-cert.h>
 
-#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -188,7 +188,7 @@ static void
 test_http_body_option (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("inet-serve-body-XXXXXX", &error);
+  g_autofree char *dir = ic_test_make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "body.json", NULL);
   g_autoptr (TuServe) serve = NULL;
   int fd;
@@ -204,8 +204,7 @@ test_http_body_option (void)
   g_assert_nonnull (strstr ((const char *) data->data, "Content-Type: application/json"));
   close (fd);
   tu_serve_stop (serve);
-  g_unlink (path);
-  g_rmdir (dir);
+  ic_test_remove_tree (dir);
 }
 
 static void
@@ -242,7 +241,7 @@ static void
 test_profile (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *config = g_dir_make_tmp ("inet-serve-config-XXXXXX", &error);
+  g_autofree char *config = ic_test_make_tmp_dir ();
   g_autofree char *dir = g_build_filename (config, "inet-console", "profiles", NULL);
   g_autoptr (IcProfile) profile = ic_profile_new ();
   g_autoptr (TuServe) serve = NULL;
@@ -289,20 +288,14 @@ test_profile (void)
     g_test_message ("no IPv6 here: override checked for the service only");
 
   g_assert_true (ic_profile_delete ("smtp like", dir, &error));
-  g_rmdir (dir);
-  {
-    g_autofree char *parent = g_path_get_dirname (dir);
-
-    g_rmdir (parent);
-  }
-  g_rmdir (config);
+  ic_test_remove_tree (config);
 }
 
 static void
 test_profile_invalid (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *config = g_dir_make_tmp ("inet-serve-config-XXXXXX", &error);
+  g_autofree char *config = ic_test_make_tmp_dir ();
   g_autofree char *dir = g_build_filename (config, "inet-console", "profiles", NULL);
   g_autofree char *path = g_build_filename (dir, "bad.profile", NULL);
   g_autofree char *err = NULL;
@@ -318,14 +311,7 @@ test_profile_invalid (void)
   /* the message names the bad key and value */
   g_assert_nonnull (strstr (err, "Port"));
   g_assert_nonnull (strstr (err, "99999"));
-  g_unlink (path);
-  g_rmdir (dir);
-  {
-    g_autofree char *parent = g_path_get_dirname (dir);
-
-    g_rmdir (parent);
-  }
-  g_rmdir (config);
+  ic_test_remove_tree (config);
 }
 
 /* ------------------------------------------------------------------ TLS */
@@ -354,12 +340,10 @@ write_text (const char *path,
 static void
 certs_make (Certs *certs)
 {
-  g_autoptr (GError) error = NULL;
   INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
   g_autofree char *other_cert = NULL;
 
-  certs->dir = g_dir_make_tmp ("inet-serve-tls-XXXXXX", &error);
-  g_assert_no_error (error);
+  certs->dir = ic_test_make_tmp_dir ();
   certs->cert = g_build_filename (certs->dir, "cert.pem", NULL);
   certs->key = g_build_filename (certs->dir, "key.pem", NULL);
   certs->p12 = g_build_filename (certs->dir, "both.p12", NULL);
@@ -382,7 +366,6 @@ certs_make (Certs *certs)
   params.lpszCertFile = other_cert;
   params.lpszKeyFile = certs->other_key;
   g_assert_true (InetCreateSelfSignedCertificate (&params));
-  g_unlink (other_cert);
 
   write_text (certs->password, "secret\n");
   write_text (certs->p12_password, "p12pass\n");
@@ -392,12 +375,7 @@ certs_make (Certs *certs)
 static void
 certs_clear (Certs *certs)
 {
-  const char *files[] = { certs->cert, certs->key, certs->p12, certs->other_key, certs->password,
-                          certs->p12_password, certs->wrong_password };
-
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    g_unlink (files[i]);
-  g_rmdir (certs->dir);
+  ic_test_remove_tree (certs->dir);
   g_free (certs->dir);
   g_free (certs->cert);
   g_free (certs->key);

@@ -3,8 +3,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "ic-ui-test-utils.h"
 #include "ic-event-log-view.h"
 #include "ic-graph.h"
@@ -89,7 +87,7 @@ test_window_new_destroy (void)
 
   REQUIRE_DISPLAY ();
 
-  dir = g_dir_make_tmp ("ic-ui-XXXXXX", NULL);
+  dir = ic_test_make_tmp_dir ();
   list = ic_server_list_new (dir, NULL);
   window = ic_window_new_with_list (NULL, list);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
@@ -100,7 +98,7 @@ test_window_new_destroy (void)
   gtk_window_destroy (GTK_WINDOW (window));
   spin ();
   g_assert_null (window);
-  g_rmdir (dir);
+  ic_test_remove_tree (dir);
 }
 
 static void
