@@ -227,12 +227,13 @@ ic_test_make_certificate (const char  *dir,
   g_assert_no_error (error);
 }
 
-gboolean
-ic_test_log_has (IcEventLog  *log,
-                 IcEventKind  kind,
-                 const char  *text)
+guint
+ic_test_log_count (IcEventLog  *log,
+                   IcEventKind  kind,
+                   const char  *text)
 {
   GListModel *model = G_LIST_MODEL (log);
+  guint count = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -240,7 +241,26 @@ ic_test_log_has (IcEventLog  *log,
 
       if ((kind == IC_EVENT_N_KINDS || ic_log_entry_get_kind (entry) == kind)
           && (text == NULL || strstr (ic_log_entry_get_message (entry), text) != NULL))
-        return TRUE;
+        count++;
     }
-  return FALSE;
+  return count;
+}
+
+gboolean
+ic_test_log_has (IcEventLog  *log,
+                 IcEventKind  kind,
+                 const char  *text)
+{
+  return ic_test_log_count (log, kind, text) > 0;
+}
+
+guint64
+ic_test_server_counter (IcServer   *server,
+                        const char *name)
+{
+  guint64 value = 0;
+
+  ic_server_sample (server);
+  g_object_get (server, name, &value, NULL);
+  return value;
 }

@@ -67,10 +67,18 @@ void     ic_test_make_certificate (const char  *dir,
                                    char       **cert,
                                    char       **key);
 
-/* Whether the log holds an entry of that kind (IC_EVENT_N_KINDS: any)
- * whose message contains text (NULL: any). */
+/* How many entries of the log are of that kind (IC_EVENT_N_KINDS: any)
+ * with a message that contains text (NULL: any); whether there is one. */
+guint    ic_test_log_count      (IcEventLog   *log,
+                                 IcEventKind   kind,
+                                 const char   *text);
 gboolean ic_test_log_has        (IcEventLog   *log,
                                  IcEventKind   kind,
                                  const char   *text);
+
+/* A guint64 counter property of the server ("accepted", "rejected",
+ * "handshake-failures", ...) after a fresh sample of the engine's. */
+guint64  ic_test_server_counter (IcServer     *server,
+                                 const char   *name);
 
 G_END_DECLS

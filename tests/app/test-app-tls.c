@@ -199,13 +199,7 @@ test_plaintext (Fixture       *f,
   g_assert_true (ic_test_log_has (ic_server_get_log (f->server), IC_EVENT_N_KINDS, reason));
   /* no client row: the session never began */
   g_assert_cmpuint (g_list_model_get_n_items (ic_server_get_clients (f->server)), ==, 0);
-  ic_server_sample (f->server);
-  {
-    guint64 counted = 0;
-
-    g_object_get (f->server, "handshake-failures", &counted, NULL);
-    g_assert_cmpuint (counted, ==, 1);
-  }
+  g_assert_cmpuint (ic_test_server_counter (f->server, "handshake-failures"), ==, 1);
 
   /* a new start begins a new list */
   ic_server_stop (f->server);
@@ -281,7 +275,6 @@ test_bounded (Fixture       *f,
 {
   g_autoptr(IcProfile) profile = make_profile (f, IC_SERVICE_ECHO);
   const guint total = IC_SERVER_MAX_HANDSHAKE_FAILURES + 20;
-  guint64 counted = 0;
 
   start (f, profile);
   for (guint i = 0; i < total; i++)
@@ -294,9 +287,8 @@ test_bounded (Fixture       *f,
       if (i % 50 == 0)
         g_main_context_iteration (f->context, FALSE);
     }
-  IC_TEST_SPIN_UNTIL (f->context, (ic_server_sample (f->server),
-                                   g_object_get (f->server, "handshake-failures", &counted, NULL),
-                                   counted == total));
+  IC_TEST_SPIN_UNTIL (f->context,
+                      ic_test_server_counter (f->server, "handshake-failures") == total);
   /* every failure went through the bridge, the oldest left the list */
   IC_TEST_SPIN_UNTIL (f->context,
                       n_failures (f) == IC_SERVER_MAX_HANDSHAKE_FAILURES
