@@ -227,6 +227,34 @@ ic_test_make_certificate (const char  *dir,
   g_assert_no_error (error);
 }
 
+void
+ic_test_make_engine_certificate (const char *dir,
+                                 const char *cert_name,
+                                 const char *key_name,
+                                 DWORD       key_type,
+                                 INT         start_days,
+                                 DWORD       valid_days,
+                                 const char *names,
+                                 const char *key_password)
+{
+  g_autofree char *cert = g_build_filename (dir, cert_name, NULL);
+  g_autofree char *key = key_name ? g_build_filename (dir, key_name, NULL) : NULL;
+  INETCERTIFICATEPARAMS params = {
+    .dwSize = sizeof params,
+    .dwKeyType = key_type,
+    .dwValidDays = valid_days,
+    .nStartDays = start_days,
+    .dwFlags = names ? INET_CERT_FLAG_NO_DEFAULT_NAMES : 0,
+    .lpszCommonName = names,
+    .lpszAltNames = names,
+    .lpszCertFile = cert,
+    .lpszKeyFile = key,
+    .lpszKeyPassword = key_password,
+  };
+
+  g_assert_true (InetCreateSelfSignedCertificate (&params));
+}
+
 guint
 ic_test_log_count (IcEventLog  *log,
                    IcEventKind  kind,

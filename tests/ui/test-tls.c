@@ -11,8 +11,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gstdio.h>
-#include <inet-cert.h>
 #include <string.h>
 
 #include "ic-self-signed-dialog.h"
@@ -365,31 +363,13 @@ test_demo (Fixture       *f,
 /* ------------------------------------------------------- broken files */
 
 static void
-make_cert_full (Fixture    *f,
-                const char *name,
-                const char *key,
-                const char *password,
-                INT         start_days,
-                const char *names)
-{
-  g_autofree char *cert_path = g_build_filename (f->dir, name, NULL);
-  g_autofree char *key_path = g_build_filename (f->dir, key, NULL);
-  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params, .lpszCertFile = cert_path,
-                                   .lpszKeyFile = key_path, .lpszKeyPassword = password,
-                                   .nStartDays = start_days, .dwValidDays = start_days ? 30 : 0,
-                                   .lpszCommonName = names, .lpszAltNames = names,
-                                   .dwFlags = names ? INET_CERT_FLAG_NO_DEFAULT_NAMES : 0 };
-
-  g_assert_true (InetCreateSelfSignedCertificate (&params));
-}
-
-static void
 make_cert (Fixture    *f,
            const char *name,
            const char *key,
            const char *password)
 {
-  make_cert_full (f, name, key, password, 0, NULL);
+  ic_test_make_engine_certificate (f->dir, name, key, INET_CERT_KEY_ECDSA_P256, 0, 0, NULL,
+                                   password);
 }
 
 static void
@@ -461,7 +441,8 @@ test_broken_files (Fixture       *f,
 
   /* all at once, as the screenshot of problems shows them: an expired
    * certificate for another name, with a key from elsewhere */
-  make_cert_full (f, "old.pem", "old.key", NULL, -400, "app.example");
+  ic_test_make_engine_certificate (f->dir, "old.pem", "old.key", INET_CERT_KEY_ECDSA_P256, -400,
+                                   30, "app.example", NULL);
   {
     g_autofree char *old = g_build_filename (f->dir, "old.pem", NULL);
 
