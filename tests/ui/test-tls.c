@@ -29,7 +29,6 @@ typedef struct
   GSubprocess *clients[3];
 } Fixture;
 
-static gboolean have_display;
 static gboolean have_openssl;
 
 /* what: the condition in words, for the reader (the failure names expr) */
@@ -70,7 +69,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  if (!have_display)
+  if (!ic_ui_test_have_display ())
     return;
   f->dir = ic_test_make_tmp_dir ();
   f->cert = g_build_filename (f->dir, "demo.pem", NULL);
@@ -86,7 +85,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (!have_display)
+  if (!ic_ui_test_have_display ())
     return;
   for (guint i = 0; i < G_N_ELEMENTS (f->clients); i++)
     if (f->clients[i])
@@ -207,9 +206,10 @@ test_demo (Fixture       *f,
   g_autofree char *command = NULL;
   guint n_lists = 0;
 
-  if (!have_display || !have_openssl)
+  IC_UI_TEST_REQUIRE_DISPLAY ();
+  if (!have_openssl)
     {
-      g_test_skip (have_display ? "no openssl command" : "no display");
+      g_test_skip ("no openssl command");
       return;
     }
 
@@ -380,11 +380,7 @@ test_broken_files (Fixture       *f,
   IcTlsPage *page;
   g_autofree char *a = NULL, *b_key = NULL, *locked = NULL, *locked_key = NULL;
 
-  if (!have_display)
-    {
-      g_test_skip ("no display");
-      return;
-    }
+  IC_UI_TEST_REQUIRE_DISPLAY ();
   make_cert (f, "a.pem", "a.key", NULL);
   make_cert (f, "b.pem", "b.key", NULL);
   make_cert (f, "locked.pem", "locked.key", "s3cret");
@@ -480,9 +476,8 @@ main (int   argc,
 {
   g_autofree char *openssl = g_find_program_in_path ("openssl");
 
-  have_display = ic_ui_test_init (&argc, &argv);
   have_openssl = openssl != NULL;
-  if (have_display)
+  if (ic_ui_test_init (&argc, &argv))
     {
       g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 

@@ -16,11 +16,6 @@
 #include "ic-traffic-view.h"
 #include "ic-window.h"
 
-static gboolean have_display;
-
-#define REQUIRE_DISPLAY() \
-  G_STMT_START { if (!have_display) { g_test_skip ("no display"); return; } } G_STMT_END
-
 static void
 spin (void)
 {
@@ -47,7 +42,7 @@ show_and_destroy (GtkWidget *widget)
 static void
 test_new_destroy (void)
 {
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   show_and_destroy (ic_graph_new ());
   show_and_destroy (ic_traffic_view_new ());
@@ -85,7 +80,7 @@ test_window_new_destroy (void)
   g_autoptr(IcServerList) list = NULL;
   IcWindow *window;
 
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   dir = ic_test_make_tmp_dir ();
   list = ic_server_list_new (dir, NULL);
@@ -108,7 +103,7 @@ test_graph_values (void)
   IcGraph *graph;
   double values[10];
 
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
   widget = g_object_ref_sink (ic_graph_new ());
   graph = IC_GRAPH (widget);
 
@@ -184,7 +179,7 @@ test_traffic_view_bounded (void)
   g_autofree char *text = NULL;
   g_autoptr(GBytes) sent = NULL;
 
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   widget = ic_traffic_view_new ();
   view = IC_TRAFFIC_VIEW (widget);
@@ -236,7 +231,7 @@ test_dialog_validation (void)
   g_autoptr(IcProfile) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   profile = ic_profile_new ();
   profile->name = g_strdup ("Echo 1");
@@ -311,7 +306,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  have_display = ic_ui_test_init (&argc, &argv);
+  ic_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/ui/widgets/new-destroy", test_new_destroy);
   g_test_add_func ("/ui/widgets/window-new-destroy", test_window_new_destroy);
