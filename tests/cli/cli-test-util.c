@@ -427,11 +427,17 @@ tu_serve_events (TuServe *serve)
 }
 
 GPtrArray *
-tu_serve_lines (TuServe *serve)
+tu_serve_lines (TuServe *serve,
+                guint    n,
+                guint    timeout_ms)
 {
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   GPtrArray *copy = g_ptr_array_new ();
 
   pthread_mutex_lock (&serve->mutex);
+  while (serve->lines->len < n && !serve->eof)
+    if (!tu_cond_wait_until (&serve->cond, &serve->mutex, deadline))
+      break;
   for (guint i = 0; i < serve->lines->len; i++)
     g_ptr_array_add (copy, g_ptr_array_index (serve->lines, i));
   pthread_mutex_unlock (&serve->mutex);

@@ -63,8 +63,9 @@ JsonObject *tu_serve_wait_client (TuServe *serve, const char *name, gint64 clien
 guint tu_serve_count (TuServe *serve, const char *name);
 /* All events so far, in order (a new array of borrowed objects). */
 GPtrArray *tu_serve_events (TuServe *serve);
-/* Raw stdout lines (text mode). */
-GPtrArray *tu_serve_lines (TuServe *serve);
+/* Raw stdout lines (text mode), once there are at least n (or the output
+ * ended, or timeout_ms passed): a new array of borrowed strings. */
+GPtrArray *tu_serve_lines (TuServe *serve, guint n, guint timeout_ms);
 char *tu_serve_stderr (TuServe *serve); /* after exit */
 
 void tu_serve_signal (TuServe *serve, int signo);

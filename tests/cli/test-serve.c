@@ -183,7 +183,6 @@ test_text_format (void)
   g_autoptr (GMatchInfo) info = NULL;
   g_autofree char *port_text = NULL;
   g_autofree char *peer = NULL;
-  gint64 deadline = g_get_monotonic_time () + TU_TIMEOUT_MS * 1000;
   int fd;
 
   listening = g_regex_new ("^\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d listening  {8}127\\.0\\.0\\.1:(\\d+) "
@@ -191,14 +190,7 @@ test_text_format (void)
   connect = g_regex_new ("^\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d connect    #1     (\\S+)$", 0, 0, NULL);
 
   /* the first line comes at once, whole (flushed per event) */
-  for (;;)
-    {
-      g_clear_pointer (&lines, g_ptr_array_unref);
-      lines = tu_serve_lines (serve);
-      if (lines->len > 0 || g_get_monotonic_time () > deadline)
-        break;
-      g_usleep (10000);
-    }
+  lines = tu_serve_lines (serve, 1, TU_TIMEOUT_MS);
   g_assert_cmpuint (lines->len, >=, 1);
   g_test_message ("%s", (char *) g_ptr_array_index (lines, 0));
   g_assert_true (g_regex_match (listening, g_ptr_array_index (lines, 0), 0, &info));
@@ -206,14 +198,8 @@ test_text_format (void)
 
   fd = tu_connect ("127.0.0.1", (guint) atoi (port_text));
   peer = tu_local_peer (fd);
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_clear_pointer (&lines, g_ptr_array_unref);
-      lines = tu_serve_lines (serve);
-      if (lines->len >= 2)
-        break;
-      g_usleep (10000);
-    }
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  lines = tu_serve_lines (serve, 2, TU_TIMEOUT_MS);
   g_assert_cmpuint (lines->len, >=, 2);
   g_test_message ("%s", (char *) g_ptr_array_index (lines, 1));
   g_clear_pointer (&info, g_match_info_unref);
@@ -225,18 +211,11 @@ test_text_format (void)
   }
   close (fd);
   /* the disconnect line, before the stop */
-  while (g_get_monotonic_time () < deadline + TU_TIMEOUT_MS * 1000)
-    {
-      g_clear_pointer (&lines, g_ptr_array_unref);
-      lines = tu_serve_lines (serve);
-      if (lines->len >= 3)
-        break;
-      g_usleep (10000);
-    }
+  g_ptr_array_unref (tu_serve_lines (serve, 3, TU_TIMEOUT_MS));
   tu_serve_signal (serve, SIGINT);
   g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
   g_clear_pointer (&lines, g_ptr_array_unref);
-  lines = tu_serve_lines (serve);
+  lines = tu_serve_lines (serve, 0, 0);
   g_assert_true (g_str_has_prefix (strchr (g_ptr_array_index (lines, lines->len - 1), ' ') + 1,
                                    "stop "));
   g_assert_nonnull (strstr (g_ptr_array_index (lines, 2), "disconnect #1"));
@@ -253,7 +232,7 @@ test_events_none (void)
   tu_serve_wait_signals (serve);
   tu_serve_signal (serve, SIGTERM);
   g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
-  lines = tu_serve_lines (serve);
+  lines = tu_serve_lines (serve, 0, 0);
   g_assert_cmpuint (lines->len, ==, 0);
 }
 
