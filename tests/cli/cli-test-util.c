@@ -176,6 +176,19 @@ tu_local_peer (int fd)
 
 /* ------------------------------------------------------------ inet-serve */
 
+void
+tu_lock_init (pthread_mutex_t *mutex,
+              pthread_cond_t  *cond)
+{
+  pthread_condattr_t attr;
+
+  pthread_mutex_init (mutex, NULL);
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (cond, &attr);
+  pthread_condattr_destroy (&attr);
+}
+
 gboolean
 tu_cond_wait_until (pthread_cond_t  *cond,
                     pthread_mutex_t *mutex,
@@ -274,15 +287,7 @@ tu_serve_start_env (const char *const *args,
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  {
-    pthread_condattr_t attr;
-
-    pthread_mutex_init (&serve->mutex, NULL);
-    pthread_condattr_init (&attr);
-    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
-    pthread_cond_init (&serve->cond, &attr);
-    pthread_condattr_destroy (&attr);
-  }
+  tu_lock_init (&serve->mutex, &serve->cond);
   serve->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   serve->lines = g_ptr_array_new_with_free_func (g_free);
   serve->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,

@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 /* An argument list for inet-serve, NULL-terminated: ARGS ("--tls", "0"). */
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* Waits on a CLOCK_MONOTONIC condition until deadline (g_get_monotonic_time
+/* A mutex and a condition on CLOCK_MONOTONIC, for tu_cond_wait_until. */
+void tu_lock_init (pthread_mutex_t *mutex, pthread_cond_t *cond);
+/* Waits on such a condition until deadline (g_get_monotonic_time
  * microseconds); FALSE on timeout. Tests use pthread locks, which
  * ThreadSanitizer understands (GLib's GMutex is a bare futex). */
 gboolean tu_cond_wait_until (pthread_cond_t *cond, pthread_mutex_t *mutex, gint64 deadline);

@@ -76,15 +76,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  {
-    pthread_condattr_t attr;
-
-    pthread_mutex_init (&fixture->mutex, NULL);
-    pthread_condattr_init (&attr);
-    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
-    pthread_cond_init (&fixture->cond, &attr);
-    pthread_condattr_destroy (&attr);
-  }
+  tu_lock_init (&fixture->mutex, &fixture->cond);
   fixture->seen_in = g_byte_array_new ();
   fixture->seen_out = g_byte_array_new ();
   fixture->server = INVALID_SOCKET;
