@@ -379,7 +379,7 @@ test_bulk_splice (Fixture       *f,
   g_assert_cmpuint (f->removed, ==, n);
 }
 
-/* A TLS client: connected, handshake done (ssl), or NULL ssl before it. */
+/* A TLS client on the connected fd, its handshake done. */
 static SSL *
 tls_handshake (SSL_CTX *context,
                int      fd)
