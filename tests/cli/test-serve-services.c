@@ -341,14 +341,12 @@ static void
 certs_make (Certs *certs)
 {
   INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
-  g_autofree char *other_cert = NULL;
 
   certs->dir = ic_test_make_tmp_dir ();
   certs->cert = g_build_filename (certs->dir, "cert.pem", NULL);
   certs->key = g_build_filename (certs->dir, "key.pem", NULL);
   certs->p12 = g_build_filename (certs->dir, "both.p12", NULL);
   certs->other_key = g_build_filename (certs->dir, "other-key.pem", NULL);
-  other_cert = g_build_filename (certs->dir, "other-cert.pem", NULL);
   certs->password = g_build_filename (certs->dir, "password", NULL);
   certs->p12_password = g_build_filename (certs->dir, "p12-password", NULL);
   certs->wrong_password = g_build_filename (certs->dir, "wrong-password", NULL);
@@ -360,12 +358,8 @@ certs_make (Certs *certs)
   params.lpszPkcs12File = certs->p12;
   params.lpszPkcs12Password = "p12pass";
   g_assert_true (InetCreateSelfSignedCertificate (&params));
-
-  memset (&params, 0, sizeof params);
-  params.dwSize = sizeof params;
-  params.lpszCertFile = other_cert;
-  params.lpszKeyFile = certs->other_key;
-  g_assert_true (InetCreateSelfSignedCertificate (&params));
+  ic_test_make_engine_certificate (certs->dir, "other-cert.pem", "other-key.pem",
+                                   INET_CERT_KEY_ECDSA_P256, 0, 0, NULL, NULL);
 
   write_text (certs->password, "secret\n");
   write_text (certs->p12_password, "p12pass\n");
