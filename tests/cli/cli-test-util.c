@@ -510,30 +510,45 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Iterates context (the thread-default one, where an operation on process
+ * was just started) until *done; after timeout_ms the process is killed
+ * and the operation awaited. FALSE if it timed out. */
+static gboolean
+iterate_until_done (GMainContext *context,
+                    GSubprocess  *process,
+                    gboolean     *done,
+                    guint         timeout_ms)
+{
+  g_autoptr (GSource) timer = g_timeout_source_new (timeout_ms);
+  gboolean timed_out = FALSE;
+
+  g_source_set_callback (timer, timeout_cb, &timed_out, NULL);
+  g_source_attach (timer, context);
+  while (!*done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  if (!*done)
+    {
+      g_subprocess_force_exit (process);
+      while (!*done)
+        g_main_context_iteration (context, TRUE);
+    }
+  g_source_destroy (timer);
+  return !timed_out;
+}
+
 /* Waits for the process in a private context, up to timeout_ms. */
 static gboolean
 wait_process (GSubprocess *process,
               guint        timeout_ms)
 {
   g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (GSource) timer = g_timeout_source_new (timeout_ms);
-  gboolean done = FALSE, timed_out = FALSE;
+  gboolean done = FALSE, finished;
 
   g_main_context_push_thread_default (context);
-  g_source_set_callback (timer, timeout_cb, &timed_out, NULL);
-  g_source_attach (timer, context);
   g_subprocess_wait_async (process, NULL, wait_done_cb, &done);
-  while (!done && !timed_out)
-    g_main_context_iteration (context, TRUE);
-  if (!done)
-    {
-      g_subprocess_force_exit (process);
-      while (!done)
-        g_main_context_iteration (context, TRUE);
-    }
-  g_source_destroy (timer);
+  finished = iterate_until_done (context, process, &done, timeout_ms);
   g_main_context_pop_thread_default (context);
-  return !timed_out;
+  return finished;
 }
 
 int
@@ -610,11 +625,10 @@ tu_run (const char *const *argv,
         char             **err)
 {
   g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (GSource) timer = g_timeout_source_new (TU_TIMEOUT_MS * 3);
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GError) error = NULL;
   Communicate state = { FALSE, NULL, NULL };
-  gboolean timed_out = FALSE;
+  gboolean finished;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
                            | (stdin_text ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0);
   int status;
@@ -628,18 +642,8 @@ tu_run (const char *const *argv,
   if (process == NULL)
     return -1;
   g_main_context_push_thread_default (context);
-  g_source_set_callback (timer, timeout_cb, &timed_out, NULL);
-  g_source_attach (timer, context);
   g_subprocess_communicate_utf8_async (process, stdin_text, NULL, communicate_cb, &state);
-  while (!state.done && !timed_out)
-    g_main_context_iteration (context, TRUE);
-  if (!state.done)
-    {
-      g_subprocess_force_exit (process);
-      while (!state.done)
-        g_main_context_iteration (context, TRUE);
-    }
-  g_source_destroy (timer);
+  finished = iterate_until_done (context, process, &state.done, TU_TIMEOUT_MS * 3);
   g_main_context_pop_thread_default (context);
   wait_process (process, TU_TIMEOUT_MS);
   status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
@@ -650,7 +654,7 @@ tu_run (const char *const *argv,
     *err = g_steal_pointer (&state.err);
   g_free (state.out);
   g_free (state.err);
-  return timed_out ? -1 : status;
+  return finished ? status : -1;
 }
 
 int
