@@ -202,7 +202,7 @@ ic_test_remove_tree (const char *path)
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
         ic_test_remove_tree (child);
       else
-        g_remove (child);
+        g_assert_cmpint (g_remove (child), ==, 0);
     }
   g_dir_close (dir);
   g_rmdir (path);
@@ -227,12 +227,41 @@ ic_test_make_certificate (const char  *dir,
   g_assert_no_error (error);
 }
 
-gboolean
-ic_test_log_has (IcEventLog  *log,
-                 IcEventKind  kind,
-                 const char  *text)
+void
+ic_test_make_engine_certificate (const char *dir,
+                                 const char *cert_name,
+                                 const char *key_name,
+                                 DWORD       key_type,
+                                 INT         start_days,
+                                 DWORD       valid_days,
+                                 const char *names,
+                                 const char *key_password)
+{
+  g_autofree char *cert = g_build_filename (dir, cert_name, NULL);
+  g_autofree char *key = key_name ? g_build_filename (dir, key_name, NULL) : NULL;
+  INETCERTIFICATEPARAMS params = {
+    .dwSize = sizeof params,
+    .dwKeyType = key_type,
+    .dwValidDays = valid_days,
+    .nStartDays = start_days,
+    .dwFlags = names ? INET_CERT_FLAG_NO_DEFAULT_NAMES : 0,
+    .lpszCommonName = names,
+    .lpszAltNames = names,
+    .lpszCertFile = cert,
+    .lpszKeyFile = key,
+    .lpszKeyPassword = key_password,
+  };
+
+  g_assert_true (InetCreateSelfSignedCertificate (&params));
+}
+
+guint
+ic_test_log_count (IcEventLog  *log,
+                   IcEventKind  kind,
+                   const char  *text)
 {
   GListModel *model = G_LIST_MODEL (log);
+  guint count = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -240,7 +269,26 @@ ic_test_log_has (IcEventLog  *log,
 
       if ((kind == IC_EVENT_N_KINDS || ic_log_entry_get_kind (entry) == kind)
           && (text == NULL || strstr (ic_log_entry_get_message (entry), text) != NULL))
-        return TRUE;
+        count++;
     }
-  return FALSE;
+  return count;
+}
+
+gboolean
+ic_test_log_has (IcEventLog  *log,
+                 IcEventKind  kind,
+                 const char  *text)
+{
+  return ic_test_log_count (log, kind, text) > 0;
+}
+
+guint64
+ic_test_server_counter (IcServer   *server,
+                        const char *name)
+{
+  guint64 value = 0;
+
+  ic_server_sample (server);
+  g_object_get (server, name, &value, NULL);
+  return value;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include <inet-cert.h>
 
 #include "ic-model.h"
 
@@ -67,10 +68,32 @@ void     ic_test_make_certificate (const char  *dir,
                                    char       **cert,
                                    char       **key);
 
-/* Whether the log holds an entry of that kind (IC_EVENT_N_KINDS: any)
- * whose message contains text (NULL: any). */
+/* A certificate from the engine's maker (InetCreateSelfSignedCertificate)
+ * in dir, with the twists a test needs: key_type (INET_CERT_KEY_*), valid
+ * from start_days (negative: in the past) for valid_days (0: the engine's
+ * default), names as its only names (NULL: the default ones), the key
+ * (key_name NULL: none) encrypted with key_password (NULL: in the clear). */
+void     ic_test_make_engine_certificate (const char *dir,
+                                          const char *cert_name,
+                                          const char *key_name,
+                                          DWORD       key_type,
+                                          INT         start_days,
+                                          DWORD       valid_days,
+                                          const char *names,
+                                          const char *key_password);
+
+/* How many entries of the log are of that kind (IC_EVENT_N_KINDS: any)
+ * with a message that contains text (NULL: any); whether there is one. */
+guint    ic_test_log_count      (IcEventLog   *log,
+                                 IcEventKind   kind,
+                                 const char   *text);
 gboolean ic_test_log_has        (IcEventLog   *log,
                                  IcEventKind   kind,
                                  const char   *text);
+
+/* A guint64 counter property of the server ("accepted", "rejected",
+ * "handshake-failures", ...) after a fresh sample of the engine's. */
+guint64  ic_test_server_counter (IcServer     *server,
+                                 const char   *name);
 
 G_END_DECLS

@@ -11,7 +11,6 @@
 #include "ic-test-utils.h"
 
 #include <glib/gstdio.h>
-#include <inet-cert.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -53,24 +52,8 @@ make (Fixture    *f,
       const char *names,
       const char *key_password)
 {
-  g_autofree char *cert_path = path (f, cert);
-  g_autofree char *key_path = key ? path (f, key) : NULL;
-  INETCERTIFICATEPARAMS params = {
-    .dwSize = sizeof params,
-    .dwKeyType = key_type,
-    .dwValidDays = valid_days,
-    .nStartDays = start_days,
-    .dwFlags = names ? INET_CERT_FLAG_NO_DEFAULT_NAMES : 0,
-    .lpszCommonName = NULL,
-    .lpszAltNames = names,
-    .lpszCertFile = cert_path,
-    .lpszKeyFile = key_path,
-    .lpszKeyPassword = key_password,
-  };
-
-  if (names != NULL)
-    params.lpszCommonName = names;
-  g_assert_true (InetCreateSelfSignedCertificate (&params));
+  ic_test_make_engine_certificate (f->dir, cert, key, key_type, start_days, valid_days, names,
+                                   key_password);
 }
 
 static IcProfile *

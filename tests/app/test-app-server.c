@@ -8,7 +8,6 @@
 #include "ic-test-utils.h"
 
 #include <errno.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -151,7 +150,7 @@ test_follows_clients (Fixture       *f,
   g_autoptr(GHashTable) by_port = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autoptr(GPtrArray) first_half = g_ptr_array_new_with_free_func (g_object_unref);
   IcEventLog *log = ic_server_get_log (f->server);
-  guint64 total = 0, connects = 0, disconnects = 0;
+  guint64 total = 0, bytes_in = 0;
   guint previous_id = 0;
 
   g_test_summary ("50 loopback clients become 50 rows with the right peers, counters move, "
@@ -216,8 +215,8 @@ test_follows_clients (Fixture       *f,
                        line, strlen (line));
       g_assert_cmpuint (ic_transcript_get_serial (ic_client_get_transcript (client)), ==, 2);
     }
-  g_object_get (f->server, "bytes-in", &connects, NULL);
-  g_assert_cmpuint (connects, ==, total);
+  g_object_get (f->server, "bytes-in", &bytes_in, NULL);
+  g_assert_cmpuint (bytes_in, ==, total);
   g_assert_cmpuint (ic_server_get_status (f->server), ==, IC_SERVER_LISTENING);
 
   /* the first half leaves */
@@ -252,15 +251,8 @@ test_follows_clients (Fixture       *f,
     }
 
   /* the log saw every connect and disconnect */
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (log)); i++)
-    {
-      g_autoptr(IcLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
-
-      connects += ic_log_entry_get_kind (entry) == IC_EVENT_CONNECT;
-      disconnects += ic_log_entry_get_kind (entry) == IC_EVENT_DISCONNECT;
-    }
-  g_assert_cmpuint (connects - total, ==, n);
-  g_assert_cmpuint (disconnects, ==, n / 2);
+  g_assert_cmpuint (ic_test_log_count (log, IC_EVENT_CONNECT, NULL), ==, n);
+  g_assert_cmpuint (ic_test_log_count (log, IC_EVENT_DISCONNECT, NULL), ==, n / 2);
 
   for (guint i = n / 2; i < n; i++)
     close (fds[i]);
@@ -341,16 +333,7 @@ static guint
 log_count (Fixture     *f,
            IcEventKind  kind)
 {
-  GListModel *log = G_LIST_MODEL (ic_server_get_log (f->server));
-  guint count = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
-    {
-      g_autoptr(IcLogEntry) entry = g_list_model_get_item (log, i);
-
-      count += ic_log_entry_get_kind (entry) == kind;
-    }
-  return count;
+  return ic_test_log_count (ic_server_get_log (f->server), kind, NULL);
 }
 
 static guint
@@ -396,7 +379,7 @@ test_bulk_splice (Fixture       *f,
   g_assert_cmpuint (f->removed, ==, n);
 }
 
-/* A TLS client: connected, handshake done (ssl), or NULL ssl before it. */
+/* A TLS client on the connected fd, its handshake done. */
 static SSL *
 tls_handshake (SSL_CTX *context,
                int      fd)
@@ -417,7 +400,6 @@ test_rows_in_id_order (Fixture       *f,
   SSL *ssl[3];
   int fds[3];
   guint ports[3];
-  guint64 accepted = 0;
 
   g_test_summary ("Sessions whose CONNECT comes after a later one's (their TLS handshake "
                   "took longer) take their place in id order, in one splice");
@@ -433,9 +415,8 @@ test_rows_in_id_order (Fixture       *f,
   for (guint i = 0; i < 2; i++)
     {
       fds[i] = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), &ports[i]);
-      IC_TEST_SPIN_UNTIL (f->context, (ic_server_sample (f->server),
-                                       g_object_get (f->server, "accepted", &accepted, NULL),
-                                       accepted == i + 1));
+      IC_TEST_SPIN_UNTIL (f->context,
+                          ic_test_server_counter (f->server, "accepted") == i + 1);
     }
   fds[2] = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), &ports[2]);
   ssl[2] = tls_handshake (context, fds[2]);
@@ -538,7 +519,6 @@ test_limits (Fixture       *f,
   UINT max_clients = 0, per_address = 0;
   DWORD interval = 0, client_read = 0, client_write = 0, total_read, total_write;
   int fds[5];
-  guint64 rejected = 0;
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("Limit properties reach the engine live and are kept in the profile");
@@ -573,9 +553,7 @@ test_limits (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
     fds[i] = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), NULL);
   IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 3);
-  IC_TEST_SPIN_UNTIL (f->context, (ic_server_sample (f->server),
-                                   g_object_get (f->server, "rejected", &rejected, NULL),
-                                   rejected == 2));
+  IC_TEST_SPIN_UNTIL (f->context, ic_test_server_counter (f->server, "rejected") == 2);
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
     close (fds[i]);
   IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == 0);
@@ -586,6 +564,7 @@ test_client_actions (Fixture       *f,
                      gconstpointer  data)
 {
   int fds[4];
+  guint ports[4];
   IcClient *clients[4];
   SOCKET handle;
   char buffer[8];
@@ -597,19 +576,13 @@ test_client_actions (Fixture       *f,
 
   start (f);
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
-    fds[i] = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), NULL);
+    fds[i] = ic_test_connect ("127.0.0.1", ic_server_get_port (f->server), &ports[i]);
   IC_TEST_SPIN_UNTIL (f->context, n_rows (f) == G_N_ELEMENTS (fds));
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
     {
-      guint port;
-      struct sockaddr_storage local;
-      socklen_t length = sizeof local;
-
-      g_assert_cmpint (getsockname (fds[i], (struct sockaddr *) &local, &length), ==, 0);
-      port = ntohs (((struct sockaddr_in *) &local)->sin_port);
       clients[i] = NULL;
       for (guint k = 0; k < n_rows (f); k++)
-        if (ic_client_get_port (row (f, k)) == port)
+        if (ic_client_get_port (row (f, k)) == ports[i])
           clients[i] = g_object_ref (row (f, k));
       g_assert_nonnull (clients[i]);
     }
@@ -857,7 +830,6 @@ test_tls (Fixture       *f,
   g_autofree char *cipher = NULL;
   g_autofree char *sni = NULL;
   guint handshake = 0;
-  guint64 failures = 0;
   gboolean secure = FALSE;
 
   g_test_summary ("A TLS server with a throwaway self-signed certificate: a session shows "
@@ -896,10 +868,8 @@ test_tls (Fixture       *f,
   g_assert_cmpint (ic_test_wait_closed (plain, IC_TEST_TIMEOUT_MS), >=, 0);
   close (plain);
   IC_TEST_SPIN_UNTIL (f->context, log_count (f, IC_EVENT_ERROR) == 1);
-  IC_TEST_SPIN_UNTIL (f->context, (ic_server_sample (f->server),
-                                   g_object_get (f->server, "handshake-failures", &failures,
-                                                 NULL),
-                                   failures == 1));
+  IC_TEST_SPIN_UNTIL (f->context,
+                      ic_test_server_counter (f->server, "handshake-failures") == 1);
   g_assert_cmpuint (n_rows (f), ==, 1);
 
   SSL_shutdown (ssl);

@@ -78,8 +78,7 @@ start (Fixture         *f,
 /* Runs a command line through the shell, as a person pasting it would;
  * stdin gets input. Returns the exit status; output in *out (both streams). */
 static int
-run_shell (Fixture    *f,
-           const char *command,
+run_shell (const char *command,
            const char *input,
            char      **out)
 {
@@ -146,7 +145,7 @@ test_client_details (Fixture       *f,
                              ic_server_get_port (f->server));
   /* in the background, every output away: the shell returns at once */
   background = g_strdup_printf ("(%s) </dev/null >/dev/null 2>&1 &", command);
-  g_assert_cmpint (run_shell (f, background, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_shell (background, NULL, NULL), ==, 0);
   IC_TEST_SPIN_UNTIL (f->context, g_list_model_get_n_items (clients) == 1);
 
   client = g_list_model_get_item (clients, 0);
@@ -199,13 +198,7 @@ test_plaintext (Fixture       *f,
   g_assert_true (ic_test_log_has (ic_server_get_log (f->server), IC_EVENT_N_KINDS, reason));
   /* no client row: the session never began */
   g_assert_cmpuint (g_list_model_get_n_items (ic_server_get_clients (f->server)), ==, 0);
-  ic_server_sample (f->server);
-  {
-    guint64 counted = 0;
-
-    g_object_get (f->server, "handshake-failures", &counted, NULL);
-    g_assert_cmpuint (counted, ==, 1);
-  }
+  g_assert_cmpuint (ic_test_server_counter (f->server, "handshake-failures"), ==, 1);
 
   /* a new start begins a new list */
   ic_server_stop (f->server);
@@ -231,7 +224,7 @@ test_unknown_ca (Fixture       *f,
   command = g_strdup_printf ("openssl s_client -connect 127.0.0.1:%u -verify_return_error "
                              "-no-CApath -no-CAfile -no-CAstore",
                              ic_server_get_port (f->server));
-  g_assert_cmpint (run_shell (f, command, "", NULL), !=, 0);
+  g_assert_cmpint (run_shell (command, "", NULL), !=, 0);
   IC_TEST_SPIN_UNTIL (f->context, n_failures (f) == 1);
   g_assert_cmpuint (ic_handshake_failure_get_code (failure (f, 0)), ==, INET_ERROR_TLS_UNKNOWN_CA);
 }
@@ -252,7 +245,7 @@ test_version_mismatch (Fixture       *f,
   start (f, profile);
   command = g_strdup_printf ("openssl s_client -connect 127.0.0.1:%u -tls1_2",
                              ic_server_get_port (f->server));
-  g_assert_cmpint (run_shell (f, command, "", NULL), !=, 0);
+  g_assert_cmpint (run_shell (command, "", NULL), !=, 0);
   IC_TEST_SPIN_UNTIL (f->context, n_failures (f) == 1);
   g_assert_cmpuint (ic_handshake_failure_get_code (failure (f, 0)), ==, INET_ERROR_TLS_VERSION);
   g_assert_nonnull (strstr (ic_handshake_failure_get_detail (failure (f, 0)), "TLS 1.3"));
@@ -281,7 +274,6 @@ test_bounded (Fixture       *f,
 {
   g_autoptr(IcProfile) profile = make_profile (f, IC_SERVICE_ECHO);
   const guint total = IC_SERVER_MAX_HANDSHAKE_FAILURES + 20;
-  guint64 counted = 0;
 
   start (f, profile);
   for (guint i = 0; i < total; i++)
@@ -294,9 +286,8 @@ test_bounded (Fixture       *f,
       if (i % 50 == 0)
         g_main_context_iteration (f->context, FALSE);
     }
-  IC_TEST_SPIN_UNTIL (f->context, (ic_server_sample (f->server),
-                                   g_object_get (f->server, "handshake-failures", &counted, NULL),
-                                   counted == total));
+  IC_TEST_SPIN_UNTIL (f->context,
+                      ic_test_server_counter (f->server, "handshake-failures") == total);
   /* every failure went through the bridge, the oldest left the list */
   IC_TEST_SPIN_UNTIL (f->context,
                       n_failures (f) == IC_SERVER_MAX_HANDSHAKE_FAILURES
@@ -381,7 +372,7 @@ test_openssl_command_works (Fixture       *f,
   start (f, profile);
   command = ic_client_command (profile, ic_server_get_port (f->server), f->cert,
                                IC_CLIENT_COMMAND_OPENSSL);
-  g_assert_cmpint (run_shell (f, command, "hello\n", &out), ==, 0);
+  g_assert_cmpint (run_shell (command, "hello\n", &out), ==, 0);
   g_assert_nonnull (strstr (out, "Verification: OK"));
   g_assert_nonnull (strstr (out, "TLSv1.3"));
   /* without the certificate it refuses, as a careful client should */
@@ -393,7 +384,7 @@ test_openssl_command_works (Fixture       *f,
     g_autofree char *untrusting = g_strconcat (command, " -no-CApath -no-CAfile -no-CAstore",
                                                NULL);
 
-    g_assert_cmpint (run_shell (f, untrusting, "", &out), !=, 0);
+    g_assert_cmpint (run_shell (untrusting, "", &out), !=, 0);
   }
 }
 
@@ -418,7 +409,7 @@ test_throwaway_command_works (Fixture       *f,
   start (f, profile);
   command = ic_client_command (profile, ic_server_get_port (f->server), NULL,
                                IC_CLIENT_COMMAND_CURL);
-  g_assert_cmpint (run_shell (f, command, NULL, &out), ==, 0);
+  g_assert_cmpint (run_shell (command, NULL, &out), ==, 0);
   g_assert_nonnull (strstr (out, "made at start"));
 }
 
@@ -439,7 +430,7 @@ test_curl_command_works (Fixture       *f,
   start (f, profile);
   command = ic_client_command (profile, ic_server_get_port (f->server), f->cert,
                                IC_CLIENT_COMMAND_CURL);
-  g_assert_cmpint (run_shell (f, command, NULL, &out), ==, 0);
+  g_assert_cmpint (run_shell (command, NULL, &out), ==, 0);
   g_assert_nonnull (strstr (out, "hello over TLS"));
 }
 

@@ -255,28 +255,17 @@ percentile_ms (GArray *sorted,
 
 /* -------------------------------------------------------------- memory */
 
+/* The number after key ("VmRSS:", "Threads:") in /proc/self/status. */
 static long
-rss_kb (void)
+status_value (const char *key)
 {
   g_autofree char *status = NULL;
   const char *line;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return -1;
-  line = strstr (status, "VmRSS:");
-  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
-}
-
-static long
-threads_now (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, "Threads:");
-  return line != NULL ? strtol (line + 8, NULL, 10) : -1;
+  line = strstr (status, key);
+  return line != NULL ? strtol (line + strlen (key), NULL, 10) : -1;
 }
 
 /* ----------------------------------------------------------- the clock */
@@ -311,7 +300,7 @@ second_cb (gpointer data)
 {
   Clock *clock = data;
   IcBridgeStats stats = { 0 };
-  long rss = rss_kb ();
+  long rss = status_value ("VmRSS:");
   guint rows = g_list_model_get_n_items (ic_server_get_clients (clock->server));
 
   clock->second++;
@@ -323,13 +312,12 @@ second_cb (gpointer data)
 
       ic_server_sample (clock->server);
       g_printerr ("sample_ms=%.2f ", (g_get_monotonic_time () - start) / 1000.0);
+      g_printerr ("t=%d rss_kb=%ld rows=%u echoed_mb=%.1f callbacks=%" G_GUINT64_FORMAT
+                  " bridged=%" G_GUINT64_FORMAT " queued=%u batch=%u probes=%u\n",
+                  clock->second, rss, rows, atomic_load (&echoed_bytes) / 1e6,
+                  ic__server_get_engine_callbacks (clock->server), stats.delivered,
+                  stats.queued, stats.batch_size, clock->probe->late->len);
     }
-  if (opt_verbose)
-    g_printerr ("t=%d rss_kb=%ld rows=%u echoed_mb=%.1f callbacks=%" G_GUINT64_FORMAT
-                " bridged=%" G_GUINT64_FORMAT " queued=%u batch=%u probes=%u\n",
-                clock->second, rss, rows, atomic_load (&echoed_bytes) / 1e6,
-                ic__server_get_engine_callbacks (clock->server), stats.delivered, stats.queued,
-                stats.batch_size, clock->probe->late->len);
 
   if (clock->second == opt_warmup)
     {
@@ -348,7 +336,7 @@ second_cb (gpointer data)
       clock->rss_min = MIN (clock->rss_min, rss);
       clock->rows_min = MIN (clock->rows_min, rows);
       clock->rows_max = MAX (clock->rows_max, rows);
-      clock->threads_max = MAX (clock->threads_max, threads_now ());
+      clock->threads_max = MAX (clock->threads_max, status_value ("Threads:"));
     }
   if (clock->second == opt_warmup + opt_duration)
     {

@@ -150,18 +150,6 @@ tu_recv_nothing (int   fd,
   return poll (&pfd, 1, (int) ms) == 0;
 }
 
-guint
-tu_local_port (int fd)
-{
-  struct sockaddr_storage address;
-  socklen_t length = sizeof address;
-
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
-  if (address.ss_family == AF_INET6)
-    return ntohs (((struct sockaddr_in6 *) &address)->sin6_port);
-  return ntohs (((struct sockaddr_in *) &address)->sin_port);
-}
-
 char *
 tu_local_peer (int fd)
 {
@@ -187,6 +175,19 @@ tu_local_peer (int fd)
 }
 
 /* ------------------------------------------------------------ inet-serve */
+
+void
+tu_lock_init (pthread_mutex_t *mutex,
+              pthread_cond_t  *cond)
+{
+  pthread_condattr_t attr;
+
+  pthread_mutex_init (mutex, NULL);
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (cond, &attr);
+  pthread_condattr_destroy (&attr);
+}
 
 gboolean
 tu_cond_wait_until (pthread_cond_t  *cond,
@@ -286,15 +287,7 @@ tu_serve_start_env (const char *const *args,
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  {
-    pthread_condattr_t attr;
-
-    pthread_mutex_init (&serve->mutex, NULL);
-    pthread_condattr_init (&attr);
-    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
-    pthread_cond_init (&serve->cond, &attr);
-    pthread_condattr_destroy (&attr);
-  }
+  tu_lock_init (&serve->mutex, &serve->cond);
   serve->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   serve->lines = g_ptr_array_new_with_free_func (g_free);
   serve->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
@@ -391,6 +384,18 @@ tu_serve_wait (TuServe    *serve,
 }
 
 JsonObject *
+tu_serve_expect (TuServe    *serve,
+                 const char *name,
+                 guint       nth)
+{
+  JsonObject *event = tu_serve_wait (serve, name, nth, TU_TIMEOUT_MS);
+
+  if (event == NULL)
+    g_error ("no %s event (#%u)", name, nth);
+  return event;
+}
+
+JsonObject *
 tu_serve_wait_client (TuServe    *serve,
                       const char *name,
                       gint64      client,
@@ -427,11 +432,17 @@ tu_serve_events (TuServe *serve)
 }
 
 GPtrArray *
-tu_serve_lines (TuServe *serve)
+tu_serve_lines (TuServe *serve,
+                guint    n,
+                guint    timeout_ms)
 {
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   GPtrArray *copy = g_ptr_array_new ();
 
   pthread_mutex_lock (&serve->mutex);
+  while (serve->lines->len < n && !serve->eof)
+    if (!tu_cond_wait_until (&serve->cond, &serve->mutex, deadline))
+      break;
   for (guint i = 0; i < serve->lines->len; i++)
     g_ptr_array_add (copy, g_ptr_array_index (serve->lines, i));
   pthread_mutex_unlock (&serve->mutex);
@@ -499,30 +510,45 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Iterates context (the thread-default one, where an operation on process
+ * was just started) until *done; after timeout_ms the process is killed
+ * and the operation awaited. FALSE if it timed out. */
+static gboolean
+iterate_until_done (GMainContext *context,
+                    GSubprocess  *process,
+                    gboolean     *done,
+                    guint         timeout_ms)
+{
+  g_autoptr (GSource) timer = g_timeout_source_new (timeout_ms);
+  gboolean timed_out = FALSE;
+
+  g_source_set_callback (timer, timeout_cb, &timed_out, NULL);
+  g_source_attach (timer, context);
+  while (!*done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  if (!*done)
+    {
+      g_subprocess_force_exit (process);
+      while (!*done)
+        g_main_context_iteration (context, TRUE);
+    }
+  g_source_destroy (timer);
+  return !timed_out;
+}
+
 /* Waits for the process in a private context, up to timeout_ms. */
 static gboolean
 wait_process (GSubprocess *process,
               guint        timeout_ms)
 {
   g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (GSource) timer = g_timeout_source_new (timeout_ms);
-  gboolean done = FALSE, timed_out = FALSE;
+  gboolean done = FALSE, finished;
 
   g_main_context_push_thread_default (context);
-  g_source_set_callback (timer, timeout_cb, &timed_out, NULL);
-  g_source_attach (timer, context);
   g_subprocess_wait_async (process, NULL, wait_done_cb, &done);
-  while (!done && !timed_out)
-    g_main_context_iteration (context, TRUE);
-  if (!done)
-    {
-      g_subprocess_force_exit (process);
-      while (!done)
-        g_main_context_iteration (context, TRUE);
-    }
-  g_source_destroy (timer);
+  finished = iterate_until_done (context, process, &done, timeout_ms);
   g_main_context_pop_thread_default (context);
-  return !timed_out;
+  return finished;
 }
 
 int
@@ -542,6 +568,14 @@ tu_serve_wait_exit (TuServe *serve,
   if (!g_subprocess_get_if_exited (serve->process))
     return 128 + g_subprocess_get_term_sig (serve->process);
   return g_subprocess_get_exit_status (serve->process);
+}
+
+void
+tu_serve_stop (TuServe *serve)
+{
+  tu_serve_signal (serve, SIGTERM);
+  g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
+  g_assert_nonnull (tu_serve_wait (serve, "stop", 1, 0));
 }
 
 void
@@ -591,11 +625,10 @@ tu_run (const char *const *argv,
         char             **err)
 {
   g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (GSource) timer = g_timeout_source_new (TU_TIMEOUT_MS * 3);
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GError) error = NULL;
   Communicate state = { FALSE, NULL, NULL };
-  gboolean timed_out = FALSE;
+  gboolean finished;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
                            | (stdin_text ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0);
   int status;
@@ -609,18 +642,8 @@ tu_run (const char *const *argv,
   if (process == NULL)
     return -1;
   g_main_context_push_thread_default (context);
-  g_source_set_callback (timer, timeout_cb, &timed_out, NULL);
-  g_source_attach (timer, context);
   g_subprocess_communicate_utf8_async (process, stdin_text, NULL, communicate_cb, &state);
-  while (!state.done && !timed_out)
-    g_main_context_iteration (context, TRUE);
-  if (!state.done)
-    {
-      g_subprocess_force_exit (process);
-      while (!state.done)
-        g_main_context_iteration (context, TRUE);
-    }
-  g_source_destroy (timer);
+  finished = iterate_until_done (context, process, &state.done, TU_TIMEOUT_MS * 3);
   g_main_context_pop_thread_default (context);
   wait_process (process, TU_TIMEOUT_MS);
   status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
@@ -631,7 +654,7 @@ tu_run (const char *const *argv,
     *err = g_steal_pointer (&state.err);
   g_free (state.out);
   g_free (state.err);
-  return timed_out ? -1 : status;
+  return finished ? status : -1;
 }
 
 int

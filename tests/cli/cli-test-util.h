@@ -12,7 +12,12 @@ G_BEGIN_DECLS
 
 #define TU_TIMEOUT_MS 10000
 
-/* Waits on a CLOCK_MONOTONIC condition until deadline (g_get_monotonic_time
+/* An argument list for inet-serve, NULL-terminated: ARGS ("--tls", "0"). */
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* A mutex and a condition on CLOCK_MONOTONIC, for tu_cond_wait_until. */
+void tu_lock_init (pthread_mutex_t *mutex, pthread_cond_t *cond);
+/* Waits on such a condition until deadline (g_get_monotonic_time
  * microseconds); FALSE on timeout. Tests use pthread locks, which
  * ThreadSanitizer understands (GLib's GMutex is a bare futex). */
 gboolean tu_cond_wait_until (pthread_cond_t *cond, pthread_mutex_t *mutex, gint64 deadline);
@@ -35,7 +40,6 @@ GByteArray *tu_recv_until_close (int fd, gsize max, gboolean *reset);
 char *tu_recv_line (int fd);
 /* TRUE if nothing arrives within ms (and the connection is still open). */
 gboolean tu_recv_nothing (int fd, guint ms);
-guint tu_local_port (int fd);
 char *tu_local_peer (int fd); /* "addr:port" of our end, as the server names it */
 
 /* ------------------------------------------------------------ inet-serve */
@@ -53,14 +57,17 @@ guint tu_serve_port (TuServe *serve);
 /* The nth (1-based) event named `name` (NULL: any), waiting up to
  * timeout_ms; NULL on timeout. The object is owned by serve. */
 JsonObject *tu_serve_wait (TuServe *serve, const char *name, guint nth, guint timeout_ms);
+/* Like tu_serve_wait with TU_TIMEOUT_MS; fails the test on timeout. */
+JsonObject *tu_serve_expect (TuServe *serve, const char *name, guint nth);
 /* Like tu_serve_wait, for an event of one client id. */
 JsonObject *tu_serve_wait_client (TuServe *serve, const char *name, gint64 client,
                                   guint timeout_ms);
 guint tu_serve_count (TuServe *serve, const char *name);
 /* All events so far, in order (a new array of borrowed objects). */
 GPtrArray *tu_serve_events (TuServe *serve);
-/* Raw stdout lines (text mode). */
-GPtrArray *tu_serve_lines (TuServe *serve);
+/* Raw stdout lines (text mode), once there are at least n (or the output
+ * ended, or timeout_ms passed): a new array of borrowed strings. */
+GPtrArray *tu_serve_lines (TuServe *serve, guint n, guint timeout_ms);
 char *tu_serve_stderr (TuServe *serve); /* after exit */
 
 void tu_serve_signal (TuServe *serve, int signo);
@@ -69,6 +76,8 @@ void tu_serve_signal (TuServe *serve, int signo);
 void tu_serve_wait_signals (TuServe *serve);
 /* Waits for the exit; returns the exit status, -1 on timeout. */
 int tu_serve_wait_exit (TuServe *serve, guint timeout_ms);
+/* Sends SIGTERM; asserts a clean exit (status 0) and the stop event. */
+void tu_serve_stop (TuServe *serve);
 void tu_serve_free (TuServe *serve);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TuServe, tu_serve_free)
 

@@ -6,6 +6,7 @@
 
 #include "ic-profile.h"
 #include "ic-service.h"
+#include "ic-test-utils.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -20,35 +21,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("ic-profile-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *entry;
-
-  while (handle != NULL && (entry = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, entry, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_rmdir (dir);
+  fixture->dir = ic_test_make_tmp_dir ();
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  ic_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

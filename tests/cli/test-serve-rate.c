@@ -7,18 +7,8 @@
 
 #include "cli-test-util.h"
 
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-stop_ok (TuServe *serve)
-{
-  tu_serve_signal (serve, SIGTERM);
-  g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
-}
 
 static void
 test_rate_limit (void)
@@ -47,7 +37,7 @@ test_rate_limit (void)
   g_assert_cmpfloat (measured, >=, rate * 0.9);
   g_assert_cmpfloat (measured, <=, rate * 1.1);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 int

@@ -7,37 +7,14 @@
 
 #include "cli-test-util.h"
 #include "ic-profile.h"
+#include "ic-test-utils.h"
 
 #include <inet-cert.h>
 
-#include <glib/gstdio.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-stop_ok (TuServe *serve)
-{
-  tu_serve_signal (serve, SIGINT);
-  g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
-  g_assert_nonnull (tu_serve_wait (serve, "stop", 1, 0));
-}
-
-static JsonObject *
-wait_event (TuServe    *serve,
-            const char *name,
-            guint       nth)
-{
-  JsonObject *event = tu_serve_wait (serve, name, nth, TU_TIMEOUT_MS);
-
-  if (event == NULL)
-    g_error ("no %s event (#%u)", name, nth);
-  return event;
-}
 
 static char *
 url (TuServe    *serve,
@@ -63,10 +40,10 @@ test_echo (void)
   tu_recv_exact (fd, got, sizeof got);
   g_assert_cmpmem (got, sizeof got, sent, sizeof sent);
   close (fd);
-  disconnect = wait_event (serve, "disconnect", 1);
+  disconnect = tu_serve_expect (serve, "disconnect", 1);
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_in"), ==, sizeof sent);
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, sizeof sent);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -80,10 +57,10 @@ test_discard (void)
   tu_send_text (fd, "nobody reads this\r\n");
   g_assert_true (tu_recv_nothing (fd, 200));
   close (fd);
-  disconnect = wait_event (serve, "disconnect", 1);
+  disconnect = tu_serve_expect (serve, "disconnect", 1);
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_in"), ==, 19);
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, 0);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -104,9 +81,10 @@ test_chargen (void)
     }
   close (fd);
   /* the stream ends when the client leaves */
-  g_assert_cmpstr (json_object_get_string_member (wait_event (serve, "disconnect", 1), "event"),
+  g_assert_cmpstr (json_object_get_string_member (tu_serve_expect (serve, "disconnect", 1),
+                                                  "event"),
                    ==, "disconnect");
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -123,10 +101,10 @@ test_daytime (void)
   g_assert_true (g_str_has_suffix ((const char *) data->data, "\r\n"));
   g_assert_cmpuint (strlen ((const char *) data->data), >, 20);
   close (fd);
-  disconnect = wait_event (serve, "disconnect", 1);
+  disconnect = tu_serve_expect (serve, "disconnect", 1);
   g_assert_cmpstr (json_object_get_string_member (disconnect, "reason"), ==, "server");
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, data->len - 1);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -146,7 +124,7 @@ test_banner (void)
   tu_recv_exact (fd, got, 4);
   g_assert_cmpmem (got, 4, "echo", 4);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 /* ----------------------------------------------------------------- http */
@@ -203,14 +181,14 @@ test_http_curl (void)
   g_assert_cmpint (tu_run (ARGS ("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X",
                                  "BAD METHOD", u1), NULL, &out, &err), ==, 0);
   g_assert_cmpstr (out, ==, "400");
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
 test_http_body_option (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("inet-serve-body-XXXXXX", &error);
+  g_autofree char *dir = ic_test_make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "body.json", NULL);
   g_autoptr (TuServe) serve = NULL;
   int fd;
@@ -225,9 +203,8 @@ test_http_body_option (void)
   g_assert_true (g_str_has_suffix ((const char *) data->data, "\r\n\r\n{\"ok\":true}"));
   g_assert_nonnull (strstr ((const char *) data->data, "Content-Type: application/json"));
   close (fd);
-  stop_ok (serve);
-  g_unlink (path);
-  g_rmdir (dir);
+  tu_serve_stop (serve);
+  ic_test_remove_tree (dir);
 }
 
 static void
@@ -252,7 +229,7 @@ test_http_wrk (void)
   g_assert_nonnull (strstr (out, "Requests/sec:"));
   g_assert_null (strstr (out, "Socket errors"));
   g_assert_null (strstr (out, "Non-2xx"));
-  stop_ok (serve);
+  tu_serve_stop (serve);
   /* wrk's connections all came and went */
   g_assert_cmpuint (tu_serve_count (serve, "connect"), ==, tu_serve_count (serve, "disconnect"));
   g_assert_cmpuint (tu_serve_count (serve, "connect"), >=, 20);
@@ -264,7 +241,7 @@ static void
 test_profile (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *config = g_dir_make_tmp ("inet-serve-config-XXXXXX", &error);
+  g_autofree char *config = ic_test_make_tmp_dir ();
   g_autofree char *dir = g_build_filename (config, "inet-console", "profiles", NULL);
   g_autoptr (IcProfile) profile = ic_profile_new ();
   g_autoptr (TuServe) serve = NULL;
@@ -284,7 +261,7 @@ test_profile (void)
 
   /* what the console saved runs headless */
   serve = tu_serve_start_env (ARGS ("--profile=smtp like"), env, TRUE);
-  listening = wait_event (serve, "listening", 1);
+  listening = tu_serve_expect (serve, "listening", 1);
   g_assert_cmpstr (json_object_get_string_member (listening, "address"), ==, "127.0.0.1");
   g_assert_cmpstr (json_object_get_string_member (listening, "service"), ==, "discard");
   fd = tu_connect ("127.0.0.1", tu_serve_port (serve));
@@ -295,7 +272,7 @@ test_profile (void)
   line = tu_recv_line (fd);
   g_assert_cmpstr (line, ==, "221 bye\r\n");
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 
   /* options on the command line override it */
   override = tu_serve_start_env (ARGS ("--profile=smtp like", "--service=echo", "[::1]:0"), env,
@@ -305,26 +282,20 @@ test_profile (void)
     {
       g_assert_cmpstr (json_object_get_string_member (listening, "service"), ==, "echo");
       g_assert_cmpstr (json_object_get_string_member (listening, "address"), ==, "::1");
-      stop_ok (override);
+      tu_serve_stop (override);
     }
   else
     g_test_message ("no IPv6 here: override checked for the service only");
 
   g_assert_true (ic_profile_delete ("smtp like", dir, &error));
-  g_rmdir (dir);
-  {
-    g_autofree char *parent = g_path_get_dirname (dir);
-
-    g_rmdir (parent);
-  }
-  g_rmdir (config);
+  ic_test_remove_tree (config);
 }
 
 static void
 test_profile_invalid (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *config = g_dir_make_tmp ("inet-serve-config-XXXXXX", &error);
+  g_autofree char *config = ic_test_make_tmp_dir ();
   g_autofree char *dir = g_build_filename (config, "inet-console", "profiles", NULL);
   g_autofree char *path = g_build_filename (dir, "bad.profile", NULL);
   g_autofree char *err = NULL;
@@ -340,14 +311,7 @@ test_profile_invalid (void)
   /* the message names the bad key and value */
   g_assert_nonnull (strstr (err, "Port"));
   g_assert_nonnull (strstr (err, "99999"));
-  g_unlink (path);
-  g_rmdir (dir);
-  {
-    g_autofree char *parent = g_path_get_dirname (dir);
-
-    g_rmdir (parent);
-  }
-  g_rmdir (config);
+  ic_test_remove_tree (config);
 }
 
 /* ------------------------------------------------------------------ TLS */
@@ -376,17 +340,13 @@ write_text (const char *path,
 static void
 certs_make (Certs *certs)
 {
-  g_autoptr (GError) error = NULL;
   INETCERTIFICATEPARAMS params = { .dwSize = sizeof params };
-  g_autofree char *other_cert = NULL;
 
-  certs->dir = g_dir_make_tmp ("inet-serve-tls-XXXXXX", &error);
-  g_assert_no_error (error);
+  certs->dir = ic_test_make_tmp_dir ();
   certs->cert = g_build_filename (certs->dir, "cert.pem", NULL);
   certs->key = g_build_filename (certs->dir, "key.pem", NULL);
   certs->p12 = g_build_filename (certs->dir, "both.p12", NULL);
   certs->other_key = g_build_filename (certs->dir, "other-key.pem", NULL);
-  other_cert = g_build_filename (certs->dir, "other-cert.pem", NULL);
   certs->password = g_build_filename (certs->dir, "password", NULL);
   certs->p12_password = g_build_filename (certs->dir, "p12-password", NULL);
   certs->wrong_password = g_build_filename (certs->dir, "wrong-password", NULL);
@@ -398,13 +358,8 @@ certs_make (Certs *certs)
   params.lpszPkcs12File = certs->p12;
   params.lpszPkcs12Password = "p12pass";
   g_assert_true (InetCreateSelfSignedCertificate (&params));
-
-  memset (&params, 0, sizeof params);
-  params.dwSize = sizeof params;
-  params.lpszCertFile = other_cert;
-  params.lpszKeyFile = certs->other_key;
-  g_assert_true (InetCreateSelfSignedCertificate (&params));
-  g_unlink (other_cert);
+  ic_test_make_engine_certificate (certs->dir, "other-cert.pem", "other-key.pem",
+                                   INET_CERT_KEY_ECDSA_P256, 0, 0, NULL, NULL);
 
   write_text (certs->password, "secret\n");
   write_text (certs->p12_password, "p12pass\n");
@@ -414,12 +369,7 @@ certs_make (Certs *certs)
 static void
 certs_clear (Certs *certs)
 {
-  const char *files[] = { certs->cert, certs->key, certs->p12, certs->other_key, certs->password,
-                          certs->p12_password, certs->wrong_password };
-
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    g_unlink (files[i]);
-  g_rmdir (certs->dir);
+  ic_test_remove_tree (certs->dir);
   g_free (certs->dir);
   g_free (certs->cert);
   g_free (certs->key);
@@ -461,13 +411,13 @@ assert_tls_request (TuServe *serve)
   g_assert_true (g_str_has_prefix (out, "HTTP/1.1 200 OK\r\n"));
   g_assert_true (g_str_has_suffix (out, "\r\n\r\nHello from inet-serve.\n"));
 
-  connect = wait_event (serve, "connect", 1);
+  connect = tu_serve_expect (serve, "connect", 1);
   tls = json_object_get_object_member (connect, "tls");
   g_assert_nonnull (tls);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (tls, "version"), "TLSv1."));
   g_assert_cmpstr (json_object_get_string_member (tls, "cipher"), !=, "");
   g_assert_cmpstr (json_object_get_string_member (tls, "sni"), ==, "localhost");
-  disconnect = wait_event (serve, "disconnect", 1);
+  disconnect = tu_serve_expect (serve, "disconnect", 1);
   /* application bytes: the plaintext, not the records */
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_in"), ==, strlen (request));
   g_assert_cmpint (json_object_get_int_member (disconnect, "bytes_out"), ==, strlen (out));
@@ -485,7 +435,7 @@ test_tls_self_signed (void)
       return;
     }
   serve = tu_serve_start (ARGS ("--service=http", "--tls", "--self-signed", "127.0.0.1:0"), TRUE);
-  listening = wait_event (serve, "listening", 1);
+  listening = tu_serve_expect (serve, "listening", 1);
   g_assert_true (json_object_get_boolean_member (listening, "secure"));
   tls = json_object_get_object_member (listening, "tls");
   g_assert_cmpstr (json_object_get_string_member (tls, "subject"), ==, "CN=localhost");
@@ -493,7 +443,7 @@ test_tls_self_signed (void)
   g_assert_nonnull (strstr (json_object_get_string_member (tls, "names"), "DNS:localhost"));
   g_assert_true (json_object_get_boolean_member (tls, "self_signed"));
   assert_tls_request (serve);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -517,11 +467,11 @@ test_tls_cert_key (void)
   serve = tu_serve_start (ARGS ("--service=http", "--tls", cert, key, password, "127.0.0.1:0"),
                           TRUE);
   g_assert_cmpstr (json_object_get_string_member (
-                     json_object_get_object_member (wait_event (serve, "listening", 1), "tls"),
+                     json_object_get_object_member (tu_serve_expect (serve, "listening", 1), "tls"),
                      "key"),
                    ==, "EC P-256");
   assert_tls_request (serve);
-  stop_ok (serve);
+  tu_serve_stop (serve);
   certs_clear (&certs);
 }
 
@@ -543,7 +493,7 @@ test_tls_pkcs12 (void)
   password = g_strconcat ("--password-file=", certs.p12_password, NULL);
   serve = tu_serve_start (ARGS ("--service=http", "--tls", p12, password, "127.0.0.1:0"), TRUE);
   assert_tls_request (serve);
-  stop_ok (serve);
+  tu_serve_stop (serve);
   certs_clear (&certs);
 }
 
@@ -599,14 +549,14 @@ test_tls_handshake_error (void)
   fd = tu_connect ("127.0.0.1", tu_serve_port (serve));
   peer = tu_local_peer (fd);
   tu_send_text (fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-  error = wait_event (serve, "error", 1);
+  error = tu_serve_expect (serve, "error", 1);
   g_assert_cmpstr (json_object_get_string_member (error, "peer"), ==, peer);
   g_assert_cmpint (json_object_get_int_member (error, "client"), >=, 1);
   g_assert_cmpint (json_object_get_int_member (error, "code"), ==, INET_ERROR_TLS_PLAINTEXT);
   g_assert_cmpstr (json_object_get_string_member (error, "reason"), !=, "");
   rest = tu_recv_until_close (fd, 65536, NULL);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
   g_assert_cmpuint (tu_serve_count (serve, "connect"), ==, 0);
   g_assert_cmpuint (tu_serve_count (serve, "disconnect"), ==, 0);
 }
@@ -631,11 +581,11 @@ test_tls_http_curl (void)
                    0);
   g_assert_cmpstr (out, ==, "Hello from inet-serve.\nHello from inet-serve.\n");
   g_assert_nonnull (strstr (err, "Re-using existing connection"));
-  connect = wait_event (serve, "connect", 1);
+  connect = tu_serve_expect (serve, "connect", 1);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (connect, "tls"),
                                                   "alpn"),
                    ==, "http/1.1");
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 int

@@ -13,8 +13,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 /* ------------------------------------------------------------- helpers */
 
 static void
@@ -35,10 +33,8 @@ wait_event (TuServe    *serve,
             const char *name,
             guint       nth)
 {
-  JsonObject *event = tu_serve_wait (serve, name, nth, TU_TIMEOUT_MS);
+  JsonObject *event = tu_serve_expect (serve, name, nth);
 
-  if (event == NULL)
-    g_error ("no %s event (#%u)", name, nth);
   assert_rfc3339 (event);
   return event;
 }
@@ -48,13 +44,6 @@ client_of (TuServe *serve,
            guint    nth_connect)
 {
   return json_object_get_int_member (wait_event (serve, "connect", nth_connect), "client");
-}
-
-static void
-stop_ok (TuServe *serve)
-{
-  tu_serve_signal (serve, SIGTERM);
-  g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
 }
 
 /* ---------------------------------------------------------- the stream */
@@ -82,7 +71,7 @@ test_listening_first (void)
   wait_event (serve, "connect", 1);
   close (fd);
   wait_event (serve, "disconnect", 1);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -149,7 +138,7 @@ test_ipv6 (void)
   connect = wait_event (serve, "connect", 1);
   g_assert_cmpstr (json_object_get_string_member (connect, "peer"), ==, peer);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -181,7 +170,7 @@ test_dual_stack (void)
   }
   close (fd4);
   close (fd6);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -194,7 +183,6 @@ test_text_format (void)
   g_autoptr (GMatchInfo) info = NULL;
   g_autofree char *port_text = NULL;
   g_autofree char *peer = NULL;
-  gint64 deadline = g_get_monotonic_time () + TU_TIMEOUT_MS * 1000;
   int fd;
 
   listening = g_regex_new ("^\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d listening  {8}127\\.0\\.0\\.1:(\\d+) "
@@ -202,14 +190,7 @@ test_text_format (void)
   connect = g_regex_new ("^\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d connect    #1     (\\S+)$", 0, 0, NULL);
 
   /* the first line comes at once, whole (flushed per event) */
-  for (;;)
-    {
-      g_clear_pointer (&lines, g_ptr_array_unref);
-      lines = tu_serve_lines (serve);
-      if (lines->len > 0 || g_get_monotonic_time () > deadline)
-        break;
-      g_usleep (10000);
-    }
+  lines = tu_serve_lines (serve, 1, TU_TIMEOUT_MS);
   g_assert_cmpuint (lines->len, >=, 1);
   g_test_message ("%s", (char *) g_ptr_array_index (lines, 0));
   g_assert_true (g_regex_match (listening, g_ptr_array_index (lines, 0), 0, &info));
@@ -217,14 +198,8 @@ test_text_format (void)
 
   fd = tu_connect ("127.0.0.1", (guint) atoi (port_text));
   peer = tu_local_peer (fd);
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_clear_pointer (&lines, g_ptr_array_unref);
-      lines = tu_serve_lines (serve);
-      if (lines->len >= 2)
-        break;
-      g_usleep (10000);
-    }
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  lines = tu_serve_lines (serve, 2, TU_TIMEOUT_MS);
   g_assert_cmpuint (lines->len, >=, 2);
   g_test_message ("%s", (char *) g_ptr_array_index (lines, 1));
   g_clear_pointer (&info, g_match_info_unref);
@@ -236,18 +211,11 @@ test_text_format (void)
   }
   close (fd);
   /* the disconnect line, before the stop */
-  while (g_get_monotonic_time () < deadline + TU_TIMEOUT_MS * 1000)
-    {
-      g_clear_pointer (&lines, g_ptr_array_unref);
-      lines = tu_serve_lines (serve);
-      if (lines->len >= 3)
-        break;
-      g_usleep (10000);
-    }
+  g_ptr_array_unref (tu_serve_lines (serve, 3, TU_TIMEOUT_MS));
   tu_serve_signal (serve, SIGINT);
   g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
   g_clear_pointer (&lines, g_ptr_array_unref);
-  lines = tu_serve_lines (serve);
+  lines = tu_serve_lines (serve, 0, 0);
   g_assert_true (g_str_has_prefix (strchr (g_ptr_array_index (lines, lines->len - 1), ' ') + 1,
                                    "stop "));
   g_assert_nonnull (strstr (g_ptr_array_index (lines, 2), "disconnect #1"));
@@ -264,7 +232,7 @@ test_events_none (void)
   tu_serve_wait_signals (serve);
   tu_serve_signal (serve, SIGTERM);
   g_assert_cmpint (tu_serve_wait_exit (serve, TU_TIMEOUT_MS), ==, 0);
-  lines = tu_serve_lines (serve);
+  lines = tu_serve_lines (serve, 0, 0);
   g_assert_cmpuint (lines->len, ==, 0);
 }
 
@@ -377,7 +345,7 @@ test_port_in_use (void)
   /* a listener is not TIME_WAIT: no --reuseaddr hint, and it would not help */
   g_assert_cmpint (tu_run_serve (ARGS ("--reuseaddr", address), &out, &err), ==, 1);
   g_assert_null (strstr (err, "TIME_WAIT"));
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -397,13 +365,13 @@ test_time_wait_hint (void)
   g_assert_cmpuint (line->len, >, 0);
   wait_event (serve, "disconnect", 1);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 
   tu_assert_start_failure (ARGS (address), "", "--reuseaddr");
   /* and --reuseaddr does listen */
   again = tu_serve_start (ARGS ("--reuseaddr", address), TRUE);
   g_assert_cmpuint (tu_serve_port (again), ==, port);
-  stop_ok (again);
+  tu_serve_stop (again);
 }
 
 static void
@@ -490,7 +458,7 @@ test_suspend_resume (void)
   g_assert_cmpmem (reply, 2, "hi", 2);
   close (first);
   close (second);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -516,7 +484,7 @@ test_restart (void)
   tu_recv_exact (after, reply, 2);
   close (before);
   close (after);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 /* -------------------------------------------------------------- limits */
@@ -571,7 +539,7 @@ test_max_clients (void)
   tu_recv_exact (fds[0], reply, 1);
   close (fds[0]);
   close (fds[1]);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -594,7 +562,7 @@ test_max_per_address (void)
     json_object_get_string_member (wait_event (serve, "connect", 2), "peer"), "127.0.0.2:"));
   close (a1);
   close (b1);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -620,7 +588,7 @@ test_accept_interval (void)
   g_assert_cmpuint (tu_serve_count (serve, "reject"), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
     close (fds[i]);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -644,7 +612,7 @@ test_timeout_event (void)
   /* and after new silence, a new timeout */
   wait_event (serve, "timeout", 2);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static void
@@ -671,8 +639,8 @@ test_linger_reset (void)
   data = tu_recv_until_close (fd, 4096, &reset);
   g_assert_true (reset);
   close (fd);
-  stop_ok (serve);
-  stop_ok (graceful);
+  tu_serve_stop (serve);
+  tu_serve_stop (graceful);
 }
 
 /* ------------------------------------------------------------- options */
@@ -720,7 +688,7 @@ test_priority (void)
   g_assert_cmpint (thread_nice (pid, "inet-server"), ==, 10);
   g_assert_cmpint (thread_nice (pid, "inet-session"), ==, 10);
   close (fd);
-  stop_ok (serve);
+  tu_serve_stop (serve);
 }
 
 static gboolean
@@ -766,8 +734,8 @@ test_keepalive (void)
   g_assert_false (ss_shows_keepalive (tu_serve_port (without)));
   close (a);
   close (b);
-  stop_ok (with);
-  stop_ok (without);
+  tu_serve_stop (with);
+  tu_serve_stop (without);
 }
 
 int

@@ -6,9 +6,9 @@
 
 #include "cli-test-util.h"
 #include "ic-service.h"
+#include "ic-test-utils.h"
 
 #include <errno.h>
-#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -76,15 +76,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  {
-    pthread_condattr_t attr;
-
-    pthread_mutex_init (&fixture->mutex, NULL);
-    pthread_condattr_init (&attr);
-    pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
-    pthread_cond_init (&fixture->cond, &attr);
-    pthread_condattr_destroy (&attr);
-  }
+  tu_lock_init (&fixture->mutex, &fixture->cond);
   fixture->seen_in = g_byte_array_new ();
   fixture->seen_out = g_byte_array_new ();
   fixture->server = INVALID_SOCKET;
@@ -884,7 +876,7 @@ test_http_body_file (Fixture       *fixture,
 {
   g_autoptr (IcProfile) profile = ic_profile_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("ic-http-XXXXXX", &error);
+  g_autofree char *dir = ic_test_make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "page.html", NULL);
   const char *html = "<!DOCTYPE html>\n<html><body>test page</body></html>\n";
   Response response = { 0 };
@@ -904,8 +896,7 @@ test_http_body_file (Fixture       *fixture,
                    "text/html; charset=utf-8");
   response_clear (&response);
   close (fd);
-  g_unlink (path);
-  g_rmdir (dir);
+  ic_test_remove_tree (dir);
 }
 
 static void
@@ -914,7 +905,7 @@ test_http_large_body (Fixture       *fixture,
 {
   g_autoptr (IcProfile) profile = ic_profile_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("ic-http-XXXXXX", &error);
+  g_autofree char *dir = ic_test_make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "large.bin", NULL);
   gsize size = 300 * 1024;
   g_autofree guint8 *body = g_malloc (size);
@@ -942,8 +933,7 @@ test_http_large_body (Fixture       *fixture,
     }
   g_assert_true (tu_recv_nothing (fd, 100));
   close (fd);
-  g_unlink (path);
-  g_rmdir (dir);
+  ic_test_remove_tree (dir);
 }
 
 /* Mutated requests (bytes flipped, dropped, doubled; CR, LF, NUL, ':'

@@ -4,6 +4,8 @@
 
 #include "ic-ui-test-utils.h"
 
+static gboolean have_display;
+
 gboolean
 ic_ui_test_init (int    *argc,
                  char ***argv)
@@ -14,10 +16,16 @@ ic_ui_test_init (int    *argc,
   debug = g_strconcat (g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "", ",gl-disable", NULL);
   g_setenv ("GDK_DEBUG", debug, TRUE);
   g_test_init (argc, argv, NULL);
-  if (!gtk_init_check ())
-    return FALSE;
-  adw_init ();
-  return TRUE;
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+  return have_display;
+}
+
+gboolean
+ic_ui_test_have_display (void)
+{
+  return have_display;
 }
 
 /* Under LeakSanitizer: fontconfig keeps its configuration for the life of

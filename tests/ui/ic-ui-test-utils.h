@@ -16,5 +16,19 @@ G_BEGIN_DECLS
  * Returns whether there is a display (tests skip without one). */
 gboolean ic_ui_test_init (int    *argc,
                           char ***argv);
+/* What ic_ui_test_init returned. */
+gboolean ic_ui_test_have_display (void);
+
+/* First in a test that needs the display: without one, skips it. */
+#define IC_UI_TEST_REQUIRE_DISPLAY()                                          \
+  G_STMT_START                                                                \
+  {                                                                           \
+    if (!ic_ui_test_have_display ())                                          \
+      {                                                                       \
+        g_test_skip ("no display");                                           \
+        return;                                                               \
+      }                                                                       \
+  }                                                                           \
+  G_STMT_END
 
 G_END_DECLS

@@ -21,8 +21,6 @@ typedef struct
   GSocketConnection *clients[N_CLIENTS];
 } Fixture;
 
-static gboolean have_display;
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -30,7 +28,7 @@ fixture_setup (Fixture       *fixture,
   g_autoptr(IcProfile) profile = ic_profile_new ();
   g_autoptr(GError) error = NULL;
 
-  if (!have_display)
+  if (!ic_ui_test_have_display ())
     return;
 
   fixture->dir = ic_test_make_tmp_dir ();
@@ -56,7 +54,7 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  if (!have_display)
+  if (!ic_ui_test_have_display ())
     return;
 
   for (guint i = 0; i < N_CLIENTS; i++)
@@ -145,11 +143,7 @@ test_rows_appear (Fixture       *fixture,
   GListModel *model;
   g_autoptr(GHashTable) ports = g_hash_table_new (NULL, NULL);
 
-  if (!have_display)
-    {
-      g_test_skip ("no display");
-      return;
-    }
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   start_and_connect (fixture);
 
@@ -182,11 +176,7 @@ test_priority_dropdown (Fixture       *fixture,
   guint n_low = 0;
   GtkDropDown *dropdown;
 
-  if (!have_display)
-    {
-      g_test_skip ("no display");
-      return;
-    }
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   start_and_connect (fixture);
   page = ic_window_get_page (fixture->window);
@@ -230,11 +220,7 @@ test_throttle_slider (Fixture       *fixture,
   UINT max_clients = 0, per_address = 0;
   DWORD interval = 0;
 
-  if (!have_display)
-    {
-      g_test_skip ("no display");
-      return;
-    }
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   start_and_connect (fixture);
   page = ic_window_get_page (fixture->window);
@@ -264,11 +250,7 @@ test_stop_button (Fixture       *fixture,
   GtkWidget *stop;
   char byte;
 
-  if (!have_display)
-    {
-      g_test_skip ("no display");
-      return;
-    }
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   start_and_connect (fixture);
   stop = ic_server_page_get_button (ic_window_get_page (fixture->window), "stop");
@@ -360,7 +342,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  have_display = ic_ui_test_init (&argc, &argv);
+  ic_ui_test_init (&argc, &argv);
 
   g_test_add ("/ui/console/rows-appear", Fixture, NULL, fixture_setup, test_rows_appear,
               fixture_teardown);

@@ -11,8 +11,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gstdio.h>
-#include <inet-cert.h>
 #include <string.h>
 
 #include "ic-self-signed-dialog.h"
@@ -31,7 +29,6 @@ typedef struct
   GSubprocess *clients[3];
 } Fixture;
 
-static gboolean have_display;
 static gboolean have_openssl;
 
 /* what: the condition in words, for the reader (the failure names expr) */
@@ -72,7 +69,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  if (!have_display)
+  if (!ic_ui_test_have_display ())
     return;
   f->dir = ic_test_make_tmp_dir ();
   f->cert = g_build_filename (f->dir, "demo.pem", NULL);
@@ -88,7 +85,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (!have_display)
+  if (!ic_ui_test_have_display ())
     return;
   for (guint i = 0; i < G_N_ELEMENTS (f->clients); i++)
     if (f->clients[i])
@@ -209,9 +206,10 @@ test_demo (Fixture       *f,
   g_autofree char *command = NULL;
   guint n_lists = 0;
 
-  if (!have_display || !have_openssl)
+  IC_UI_TEST_REQUIRE_DISPLAY ();
+  if (!have_openssl)
     {
-      g_test_skip (have_display ? "no openssl command" : "no display");
+      g_test_skip ("no openssl command");
       return;
     }
 
@@ -365,31 +363,13 @@ test_demo (Fixture       *f,
 /* ------------------------------------------------------- broken files */
 
 static void
-make_cert_full (Fixture    *f,
-                const char *name,
-                const char *key,
-                const char *password,
-                INT         start_days,
-                const char *names)
-{
-  g_autofree char *cert_path = g_build_filename (f->dir, name, NULL);
-  g_autofree char *key_path = g_build_filename (f->dir, key, NULL);
-  INETCERTIFICATEPARAMS params = { .dwSize = sizeof params, .lpszCertFile = cert_path,
-                                   .lpszKeyFile = key_path, .lpszKeyPassword = password,
-                                   .nStartDays = start_days, .dwValidDays = start_days ? 30 : 0,
-                                   .lpszCommonName = names, .lpszAltNames = names,
-                                   .dwFlags = names ? INET_CERT_FLAG_NO_DEFAULT_NAMES : 0 };
-
-  g_assert_true (InetCreateSelfSignedCertificate (&params));
-}
-
-static void
 make_cert (Fixture    *f,
            const char *name,
            const char *key,
            const char *password)
 {
-  make_cert_full (f, name, key, password, 0, NULL);
+  ic_test_make_engine_certificate (f->dir, name, key, INET_CERT_KEY_ECDSA_P256, 0, 0, NULL,
+                                   password);
 }
 
 static void
@@ -400,11 +380,7 @@ test_broken_files (Fixture       *f,
   IcTlsPage *page;
   g_autofree char *a = NULL, *b_key = NULL, *locked = NULL, *locked_key = NULL;
 
-  if (!have_display)
-    {
-      g_test_skip ("no display");
-      return;
-    }
+  IC_UI_TEST_REQUIRE_DISPLAY ();
   make_cert (f, "a.pem", "a.key", NULL);
   make_cert (f, "b.pem", "b.key", NULL);
   make_cert (f, "locked.pem", "locked.key", "s3cret");
@@ -461,7 +437,8 @@ test_broken_files (Fixture       *f,
 
   /* all at once, as the screenshot of problems shows them: an expired
    * certificate for another name, with a key from elsewhere */
-  make_cert_full (f, "old.pem", "old.key", NULL, -400, "app.example");
+  ic_test_make_engine_certificate (f->dir, "old.pem", "old.key", INET_CERT_KEY_ECDSA_P256, -400,
+                                   30, "app.example", NULL);
   {
     g_autofree char *old = g_build_filename (f->dir, "old.pem", NULL);
 
@@ -499,9 +476,8 @@ main (int   argc,
 {
   g_autofree char *openssl = g_find_program_in_path ("openssl");
 
-  have_display = ic_ui_test_init (&argc, &argv);
   have_openssl = openssl != NULL;
-  if (have_display)
+  if (ic_ui_test_init (&argc, &argv))
     {
       g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 

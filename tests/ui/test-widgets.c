@@ -3,8 +3,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "ic-ui-test-utils.h"
 #include "ic-event-log-view.h"
 #include "ic-graph.h"
@@ -17,11 +15,6 @@
 #include "ic-tls-page.h"
 #include "ic-traffic-view.h"
 #include "ic-window.h"
-
-static gboolean have_display;
-
-#define REQUIRE_DISPLAY() \
-  G_STMT_START { if (!have_display) { g_test_skip ("no display"); return; } } G_STMT_END
 
 static void
 spin (void)
@@ -49,7 +42,7 @@ show_and_destroy (GtkWidget *widget)
 static void
 test_new_destroy (void)
 {
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   show_and_destroy (ic_graph_new ());
   show_and_destroy (ic_traffic_view_new ());
@@ -87,9 +80,9 @@ test_window_new_destroy (void)
   g_autoptr(IcServerList) list = NULL;
   IcWindow *window;
 
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
-  dir = g_dir_make_tmp ("ic-ui-XXXXXX", NULL);
+  dir = ic_test_make_tmp_dir ();
   list = ic_server_list_new (dir, NULL);
   window = ic_window_new_with_list (NULL, list);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
@@ -100,7 +93,7 @@ test_window_new_destroy (void)
   gtk_window_destroy (GTK_WINDOW (window));
   spin ();
   g_assert_null (window);
-  g_rmdir (dir);
+  ic_test_remove_tree (dir);
 }
 
 static void
@@ -110,7 +103,7 @@ test_graph_values (void)
   IcGraph *graph;
   double values[10];
 
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
   widget = g_object_ref_sink (ic_graph_new ());
   graph = IC_GRAPH (widget);
 
@@ -186,7 +179,7 @@ test_traffic_view_bounded (void)
   g_autofree char *text = NULL;
   g_autoptr(GBytes) sent = NULL;
 
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   widget = ic_traffic_view_new ();
   view = IC_TRAFFIC_VIEW (widget);
@@ -238,7 +231,7 @@ test_dialog_validation (void)
   g_autoptr(IcProfile) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  REQUIRE_DISPLAY ();
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   profile = ic_profile_new ();
   profile->name = g_strdup ("Echo 1");
@@ -313,7 +306,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  have_display = ic_ui_test_init (&argc, &argv);
+  ic_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/ui/widgets/new-destroy", test_new_destroy);
   g_test_add_func ("/ui/widgets/window-new-destroy", test_window_new_destroy);
