@@ -284,11 +284,7 @@ test_reselect_follows_status (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   IcServer *other;
 
-  if (!have_display)
-    {
-      g_test_skip ("no display");
-      return;
-    }
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   profile->name = g_strdup ("Other");
   other = ic_server_list_add (fixture->list, profile, &error);
@@ -317,11 +313,7 @@ test_rename_selected (Fixture       *fixture,
   g_autofree char *last = NULL;
   GtkWindow *dialog;
 
-  if (!have_display)
-    {
-      g_test_skip ("no display");
-      return;
-    }
+  IC_UI_TEST_REQUIRE_DISPLAY ();
 
   settings = g_settings_new (APP_ID);
   dialog = ic_window_open_server_dialog (fixture->window, TRUE);
