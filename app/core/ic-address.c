@@ -6,6 +6,13 @@
 
 #include <string.h>
 
+gboolean
+ic_host_is_wildcard (const char *host)
+{
+  return host == NULL || *host == '\0' || g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::")
+         || g_str_equal (host, "::0");
+}
+
 char *
 ic_format_address (const char *host,
                    guint       port)

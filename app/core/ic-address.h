@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* TRUE for a listen address that names no one host: NULL, "", 0.0.0.0,
+ * :: or ::0 (a certificate for it should name localhost). */
+gboolean ic_host_is_wildcard (const char *host);
 /* host NULL or "" = all IPv4, written 0.0.0.0. */
 char *ic_format_address (const char *host,
                          guint       port);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ic-credentials.h"
+#include "ic-address.h"
 #include "ic-engine-error.h"
 
 #include <glib/gi18n-lib.h>
@@ -31,13 +32,6 @@ ic_read_password_file (const char  *path,
 }
 
 /* A specific listen address is a name clients will use too. */
-static gboolean
-is_specific_host (const char *host)
-{
-  return is_set (host) && g_strcmp0 (host, "0.0.0.0") != 0 && g_strcmp0 (host, "::") != 0
-         && g_strcmp0 (host, "::0") != 0;
-}
-
 static char *
 make_self_signed (const char  *host,
                   GError     **error)
@@ -52,7 +46,7 @@ make_self_signed (const char  *host,
   params.dwKeyType = INET_CERT_KEY_ECDSA_P256;
   params.dwValidDays = 30;
   params.lpszCommonName = "localhost";
-  if (is_specific_host (host))
+  if (!ic_host_is_wildcard (host))
     params.lpszAltNames = host;
   params.lpszCertFile = path;
   if (!InetCreateSelfSignedCertificate (&params))

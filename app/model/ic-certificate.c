@@ -12,6 +12,7 @@
 
 #include "ic-engine-error.h"
 
+#include <ic-address.h>
 #include <ic-credentials.h>
 
 /* ------------------------------------------------------------ report */
@@ -136,20 +137,12 @@ is_set (const char *text)
   return text != NULL && *text != '\0';
 }
 
-/* Unset, 0.0.0.0 or ::: a listen address that names no host. */
-static gboolean
-is_wildcard (const char *host)
-{
-  return !is_set (host) || g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::")
-         || g_str_equal (host, "::0");
-}
-
 char *
 ic_certificate_host_for_profile (const IcProfile *profile)
 {
   g_return_val_if_fail (profile != NULL, NULL);
 
-  return g_strdup (is_wildcard (profile->host) ? "localhost" : profile->host);
+  return g_strdup (ic_host_is_wildcard (profile->host) ? "localhost" : profile->host);
 }
 
 static char *
@@ -608,7 +601,7 @@ ic_certificate_default_names (const char *listen_host)
 {
   g_autoptr(GString) names = g_string_new ("localhost, 127.0.0.1, ::1");
 
-  if (!is_wildcard (listen_host) && !g_str_equal (listen_host, "localhost")
+  if (!ic_host_is_wildcard (listen_host) && !g_str_equal (listen_host, "localhost")
       && !g_str_equal (listen_host, "127.0.0.1") && !g_str_equal (listen_host, "::1"))
     g_string_append_printf (names, ", %s", listen_host);
   return g_string_free (g_steal_pointer (&names), FALSE);
