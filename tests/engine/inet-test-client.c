@@ -230,6 +230,15 @@ inet_test_recv_until_end (int fd, GByteArray *data, guint timeout_ms, int *end)
     }
 }
 
+int
+inet_test_recv_end (int fd)
+{
+  int end = -1;
+
+  inet_test_recv_until_end (fd, NULL, INET_TEST_TIMEOUT_MS, &end);
+  return end;
+}
+
 gsize
 inet_test_recv_for (int fd, guint ms)
 {

@@ -35,6 +35,9 @@ gboolean inet_test_recv_exact (int fd, void *buffer, gsize len, guint timeout_ms
  * Returns the byte count; *end is 0 for EOF, else the errno (ETIMEDOUT
  * when the overall time ran out). */
 gsize inet_test_recv_until_end (int fd, GByteArray *data, guint timeout_ms, int *end);
+/* Reads and discards until the end, bounded by INET_TEST_TIMEOUT_MS; how
+ * it ended: 0 for EOF, else the errno (ETIMEDOUT when the time ran out). */
+int inet_test_recv_end (int fd);
 /* Bytes readable within timeout_ms, without blocking longer. */
 gsize inet_test_recv_for (int fd, guint ms);
 /* TRUE when nothing arrives (no data, no EOF) for ms milliseconds. */
