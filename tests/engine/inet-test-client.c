@@ -139,6 +139,15 @@ inet_test_connect (const char *address, UINT port)
   return inet_test_connect_from (NULL, address, port);
 }
 
+int
+inet_test_connect_non_reader (UINT port)
+{
+  int fd = inet_test_try_connect_full (NULL, "127.0.0.1", port, INET_TEST_SMALL_RCVBUF);
+
+  g_assert_cmpint (fd, >=, 0);
+  return fd;
+}
+
 gboolean
 inet_test_send_all (int fd, const void *data, gsize len, guint timeout_ms)
 {

@@ -22,6 +22,11 @@ int inet_test_try_connect_full (const char *source, const char *address, UINT po
 /* The same, asserting success. */
 int inet_test_connect (const char *address, UINT port);
 int inet_test_connect_from (const char *source, const char *address, UINT port);
+/* A client that will not read: connected to 127.0.0.1:port with a small
+ * receive buffer, so megabytes written to it cannot fit on the way and the
+ * writes block (asserts success). */
+#define INET_TEST_SMALL_RCVBUF 16384
+int inet_test_connect_non_reader (UINT port);
 
 /* Sends everything; FALSE (errno set) on error or timeout. */
 gboolean inet_test_send_all (int fd, const void *data, gsize len, guint timeout_ms);

@@ -17,7 +17,6 @@
  * server's send buffer grows up to 4 MiB; those clients keep a small
  * receive buffer), so such writes block. */
 #define FILL    (16 * 1024 * 1024)
-#define SMALL_RCVBUF 16384
 
 static guint8 *
 pattern_buffer (gsize size)
@@ -301,17 +300,6 @@ fill_unread (SOCKET client, const guint8 *fill)
   return written;
 }
 
-/* A client that will not read: a small receive buffer. */
-static int
-connect_non_reader (SOCKET server)
-{
-  int fd = inet_test_try_connect_full (NULL, "127.0.0.1", inet_test_server_port (server),
-                                       SMALL_RCVBUF);
-
-  g_assert_cmpint (fd, >=, 0);
-  return fd;
-}
-
 /* Linger N on a blocking handle, the client reads: the call returns once
  * everything was acknowledged (well before N), the client gets it all. */
 static void
@@ -354,7 +342,7 @@ test_linger_blocking_expires (InetTestFixture *f, gconstpointer data)
   int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 30, INET_OPTION_NONE);
-  fd = connect_non_reader (server);
+  fd = inet_test_connect_non_reader (inet_test_server_port (server));
   client = inet_test_recorder_client (f->rec, 0);
   fill_unread (client, big);
   g_assert_true (InetSetBlocking (client, TRUE));
@@ -384,7 +372,7 @@ test_linger_nonblocking (InetTestFixture *f, gconstpointer data)
   int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 30, INET_OPTION_NONE);
-  fd = connect_non_reader (server);
+  fd = inet_test_connect_non_reader (inet_test_server_port (server));
   client = inet_test_recorder_client (f->rec, 0);
   written = fill_unread (client, big);
   g_assert_true (InetSetLinger (client, TRUE, 5));
@@ -699,7 +687,7 @@ test_blocked_call_aborted (InetTestFixture *f, gconstpointer data)
     }
   /* no timeout: only the close can end these calls */
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
-  fd = connect_non_reader (server);
+  fd = inet_test_connect_non_reader (inet_test_server_port (server));
   client = inet_test_recorder_client (f->rec, 0);
   if (c->kind == BLOCKED_IS_WRITABLE)
     {
