@@ -88,12 +88,8 @@ test_echo_example (void)
     for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
       {
         char *text = g_strdup_printf ("hello %u from client %u", round, i);
-        char buffer[64] = "";
-        gsize len = strlen (text);
 
-        g_assert_true (inet_test_send_all (fds[i], text, len, WAIT));
-        g_assert_true (inet_test_recv_exact (fds[i], buffer, len, WAIT));
-        g_assert_cmpmem (buffer, len, text, len);
+        inet_test_assert_echo (fds[i], text);
         g_free (text);
       }
 
