@@ -15,18 +15,6 @@
 
 typedef TlsCertFixture Fixture;
 
-/* Bytes that differ everywhere, so a lost or repeated piece shows. */
-static void
-fill_pattern (guint8 *buffer, size_t len, guint64 offset)
-{
-  for (size_t i = 0; i < len; i++)
-    {
-      guint64 x = (offset + i) * 0x9E3779B97F4A7C15ull;
-
-      buffer[i] = (guint8) (x >> 56);
-    }
-}
-
 /* ------------------------------------------------------------ integrity */
 
 #define ECHO_TOTAL (64u * 1024 * 1024)
@@ -45,7 +33,7 @@ test_echo_64mib (Fixture *f, gconstpointer data)
   (void) data;
   for (guint64 done = 0; done < ECHO_TOTAL; done += ECHO_CHUNK)
     {
-      fill_pattern (out, ECHO_CHUNK, done);
+      tls_test_fill_pattern (out, ECHO_CHUNK, done);
       g_assert_true (tls_client_write (client.ssl, out, ECHO_CHUNK));
       g_assert_true (tls_client_read (client.ssl, back, ECHO_CHUNK));
       if (memcmp (out, back, ECHO_CHUNK) != 0)
@@ -274,7 +262,7 @@ read_pushed (guint port, size_t total)
       size_t n = MIN (total - done, 65536);
 
       g_assert_true (tls_client_read (ssl, chunk, n));
-      fill_pattern (expected, n, done);
+      tls_test_fill_pattern (expected, n, done);
       if (memcmp (chunk, expected, n) != 0)
         g_error ("pushed data differs at %" G_GSIZE_FORMAT, done);
       done += n;
@@ -292,7 +280,7 @@ test_push_blocking (Fixture *f, gconstpointer data)
   Push push = { .data = g_malloc (PUSH_TOTAL), .len = PUSH_TOTAL };
 
   (void) data;
-  fill_pattern (push.data, push.len, 0);
+  tls_test_fill_pattern (push.data, push.len, 0);
   TLS_SERVER_SET (server, data, &push);
   TLS_SERVER_SET (server, on_read, hook_push_blocking);
   read_pushed (server->port, PUSH_TOTAL);
@@ -309,7 +297,7 @@ test_push_nonblocking (Fixture *f, gconstpointer data)
   Push push = { .data = g_malloc (PUSH_TOTAL), .len = PUSH_TOTAL };
 
   (void) data;
-  fill_pattern (push.data, push.len, 0);
+  tls_test_fill_pattern (push.data, push.len, 0);
   TLS_SERVER_SET (server, data, &push);
   TLS_SERVER_SET (server, on_connect, hook_push_connect);
   TLS_SERVER_SET (server, on_read, hook_push_read);

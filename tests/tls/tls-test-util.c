@@ -166,6 +166,17 @@ tls_test_run (const char *const *argv, const char *input, char **out)
   return status;
 }
 
+void
+tls_test_fill_pattern (guint8 *buffer, size_t len, guint64 offset)
+{
+  for (size_t i = 0; i < len; i++)
+    {
+      guint64 x = (offset + i) * 0x9E3779B97F4A7C15ull;
+
+      buffer[i] = (guint8) (x >> 56);
+    }
+}
+
 /* ------------------------------------------------------------ server */
 
 static void

@@ -41,6 +41,10 @@ void tls_test_make (const INETCERTIFICATEPARAMS *params);
 int tls_test_run (const char *const *argv, const char *input, char **out);
 gboolean tls_test_have_program (const char *name);
 
+/* Bytes that differ everywhere, so a lost or repeated piece shows: the
+ * len bytes of the pattern from offset. */
+void tls_test_fill_pattern (guint8 *buffer, size_t len, guint64 offset);
+
 /* ------------------------------------------------------------ server */
 
 typedef struct _TlsServer TlsServer;
