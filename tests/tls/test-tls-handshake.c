@@ -639,21 +639,12 @@ test_stop_during_handshake (Fixture *f, gconstpointer data)
   TlsServer *server = tls_server_start (&f->credentials, 0); /* no timeout at all */
   GByteArray *hello = client_hello ();
   int fds[50];
-  INETSERVERSTATS stats = { .dwSize = sizeof stats };
-  gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
 
   (void) data;
   for (int i = 0; i < 50; i++)
     fds[i] = half_open (server->port, hello, (size_t) (i % 2) * 30);
   /* wait until every one is a session in its handshake */
-  do
-    {
-      g_assert_true (InetGetServerStats (server->handle, &stats));
-      if (stats.nActive < 50)
-        g_usleep (1000);
-    }
-  while (stats.nActive < 50 && g_get_monotonic_time () < deadline);
-  g_assert_cmpuint (stats.nActive, ==, 50);
+  g_assert_cmpuint (tls_server_wait_active (server, 50).nActive, ==, 50);
   g_assert_true (InetServerStop (server->handle));
   server->handle = INVALID_SOCKET;
   g_assert_cmpuint (server->errors, ==, 0);

@@ -394,6 +394,21 @@ tls_server_get (TlsServer *server, const guint *counter)
   return value;
 }
 
+INETSERVERSTATS
+tls_server_wait_active (TlsServer *server, UINT active)
+{
+  INETSERVERSTATS stats = { .dwSize = sizeof stats };
+  gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+
+  for (;;)
+    {
+      g_assert_true (InetGetServerStats (server->handle, &stats));
+      if (stats.nActive == active || g_get_monotonic_time () >= deadline)
+        return stats;
+      g_usleep (1000);
+    }
+}
+
 DWORD
 tls_server_error_code (TlsServer *server, guint i)
 {

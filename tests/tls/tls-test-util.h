@@ -106,6 +106,9 @@ gboolean tls_server_wait_until (TlsServer *server, gint64 deadline);
 /* Waits (bounded) until *counter >= target; FALSE on timeout. */
 gboolean tls_server_wait (TlsServer *server, const guint *counter, guint target);
 guint tls_server_get (TlsServer *server, const guint *counter);
+/* The server's counters once nActive is `active`, or when the wait (bounded)
+ * gave up: the caller asserts what it expects. */
+INETSERVERSTATS tls_server_wait_active (TlsServer *server, UINT active);
 /* The error code of client ERROR event i (after waiting for it). */
 DWORD tls_server_error_code (TlsServer *server, guint i);
 char *tls_server_error_detail (TlsServer *server, guint i);
