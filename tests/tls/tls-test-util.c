@@ -24,6 +24,15 @@ tls_test_init_signals (void)
   pthread_sigmask (SIG_BLOCK, &pipe_only, NULL);
 }
 
+void
+tls_test_fail (const char *call)
+{
+  char text[1024];
+
+  InetGetErrorString (InetGetLastError (), text, sizeof text);
+  g_error ("%s: %s", call, text);
+}
+
 /* ------------------------------------------------------------- files */
 
 char *
@@ -68,12 +77,7 @@ void
 tls_test_make (const INETCERTIFICATEPARAMS *params)
 {
   if (!InetCreateSelfSignedCertificate (params))
-    {
-      char text[1024];
-
-      InetGetErrorString (InetGetLastError (), text, sizeof text);
-      g_error ("InetCreateSelfSignedCertificate: %s", text);
-    }
+    tls_test_fail ("InetCreateSelfSignedCertificate");
 }
 
 void
@@ -313,12 +317,7 @@ tls_server_start (const SECURITYCREDENTIALS *credentials, UINT timeout)
   TlsServer *server = tls_server_try_start (credentials, timeout, INET_OPTION_NODELAY);
 
   if (server == NULL)
-    {
-      char text[1024];
-
-      InetGetErrorString (InetGetLastError (), text, sizeof text);
-      g_error ("InetServerStart: %s", text);
-    }
+    tls_test_fail ("InetServerStart");
   return server;
 }
 

@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  * the engine calls it checks. */
 void tls_test_init_signals (void);
 
+/* Fails the test: the engine call that failed, and the text of its error. */
+G_GNUC_NORETURN void tls_test_fail (const char *call);
+
 /* ------------------------------------------------------------- files */
 
 /* A new temporary directory; tls_test_rmdir removes it with its files. */
