@@ -59,7 +59,6 @@ test_record_burst (Fixture *f, gconstpointer data)
   SSL_CTX *ctx = tls_client_ctx (0, 0);
   TlsClient client;
   GString *sent = g_string_new (NULL);
-  gint64 deadline;
 
   (void) data;
   server = tls_server_start (&f->credentials, 30);
@@ -73,11 +72,8 @@ test_record_burst (Fixture *f, gconstpointer data)
       g_string_append (sent, record);
       g_assert_true (tls_client_write (client.ssl, record, strlen (record)));
     }
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+  tls_server_wait_received (server, (guint) sent->len);
   tls_server_lock (server);
-  while (server->received->len < sent->len)
-    if (!tls_server_wait_until (server, deadline))
-      break;
   g_assert_cmpuint (server->received->len, ==, sent->len);
   g_assert_cmpmem (server->received->data, server->received->len, sent->str, sent->len);
   tls_server_unlock (server);
@@ -330,12 +326,7 @@ hook_commands (TlsServer *server, SOCKET client, UINT event)
   else if (g_str_has_prefix (command, "half"))
     InetShutdown (client, INET_SHUTDOWN_WRITE);
   else
-    {
-      tls_server_lock (server);
-      g_byte_array_append (server->received, (const guint8 *) command, (guint) n);
-      tls_server_broadcast (server);
-      tls_server_unlock (server);
-    }
+    tls_server_keep (server, command, (guint) n);
 }
 
 /* What the client sees at its next read. */
@@ -382,7 +373,6 @@ test_half_close (Fixture *f, gconstpointer data)
   TlsServer *server = tls_server_start (&f->credentials, 30);
   SSL_CTX *ctx = tls_client_ctx (0, 0);
   TlsClient client;
-  gint64 deadline;
 
   (void) data;
   TLS_SERVER_SET (server, on_read, hook_commands);
@@ -391,11 +381,8 @@ test_half_close (Fixture *f, gconstpointer data)
   /* the server's direction ended with close_notify; ours still works */
   g_assert_cmpint (read_end (client.ssl), ==, SSL_ERROR_ZERO_RETURN);
   g_assert_true (tls_client_write (client.ssl, "still here", 10));
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+  tls_server_wait_received (server, 10);
   tls_server_lock (server);
-  while (server->received->len < 10)
-    if (!tls_server_wait_until (server, deadline))
-      break;
   g_assert_cmpmem (server->received->data, server->received->len, "still here", 10);
   tls_server_unlock (server);
   tls_client_close (client.ssl, client.fd, TRUE);

@@ -445,6 +445,30 @@ tls_server_info (TlsServer *server, guint i)
 }
 
 void
+tls_server_keep (TlsServer *server, const void *data, guint len)
+{
+  tls_server_lock (server);
+  g_byte_array_append (server->received, data, len);
+  tls_server_broadcast (server);
+  tls_server_unlock (server);
+}
+
+gboolean
+tls_server_wait_received (TlsServer *server, guint len)
+{
+  gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+  gboolean reached;
+
+  tls_server_lock (server);
+  while (server->received->len < len)
+    if (!tls_server_wait_until (server, deadline))
+      break;
+  reached = server->received->len >= len;
+  tls_server_unlock (server);
+  return reached;
+}
+
+void
 tls_hook_sink (TlsServer *server, SOCKET client, UINT event)
 {
   BYTE buffer[4096];
@@ -452,12 +476,7 @@ tls_hook_sink (TlsServer *server, SOCKET client, UINT event)
 
   (void) event;
   if (n > 0)
-    {
-      tls_server_lock (server);
-      g_byte_array_append (server->received, buffer, (guint) n);
-      tls_server_broadcast (server);
-      tls_server_unlock (server);
-    }
+    tls_server_keep (server, buffer, (guint) n);
 }
 
 SECURITYCREDENTIALS

@@ -117,7 +117,13 @@ DWORD tls_server_error_code (TlsServer *server, guint i);
 char *tls_server_error_detail (TlsServer *server, guint i);
 INETSECURITYINFO tls_server_info (TlsServer *server, guint i);
 
+/* Appends to received (under the lock) and wakes the waiters. */
+void tls_server_keep (TlsServer *server, const void *data, guint len);
+/* Waits (bounded) until received holds at least len bytes; FALSE on timeout. */
+gboolean tls_server_wait_received (TlsServer *server, guint len);
+
 /* Hooks */
+/* Keeps what it reads in received. */
 void tls_hook_sink (TlsServer *server, SOCKET client, UINT event);
 
 /* A credentials block for a PEM certificate and key. */
