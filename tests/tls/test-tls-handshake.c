@@ -376,12 +376,7 @@ test_client_gave_up (Fixture *f, gconstpointer data)
   expect_error (server, 1, INET_ERROR_TLS_PEER_CLOSED, "after 20 bytes");
   /* a reset in the middle */
   fd = half_open (server->port, hello, 20);
-  {
-    struct linger reset = { 1, 0 };
-
-    setsockopt (fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-  }
-  close (fd);
+  tls_client_reset (NULL, fd);
   expect_error (server, 2, INET_ERROR_TLS_PEER_CLOSED, NULL);
   g_assert_cmpuint (tls_server_get (server, &server->connects), ==, 0);
   g_assert_cmpuint (handshake_failures (server), ==, 3);

@@ -451,7 +451,6 @@ test_no_sigpipe (Fixture *f, gconstpointer data)
   SSL_CTX *ctx = tls_client_ctx (0, 0);
   TlsClient client;
   Hold hold = { 0 };
-  struct linger reset = { 1, 0 };
   BYTE payload[4096] = { 0 };
   sigset_t pipe_only;
   DWORD error;
@@ -472,9 +471,7 @@ test_no_sigpipe (Fixture *f, gconstpointer data)
   tls_server_unlock (server);
   g_assert_true (hold.in_handler);
 
-  setsockopt (client.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-  SSL_free (client.ssl);
-  close (client.fd);
+  tls_client_reset (client.ssl, client.fd);
   /* this thread takes SIGPIPE at its default action: it would die here */
   sigemptyset (&pipe_only);
   sigaddset (&pipe_only, SIGPIPE);

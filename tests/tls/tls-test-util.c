@@ -603,6 +603,15 @@ tls_client_close (SSL *ssl, int fd, gboolean notify)
   close (fd);
 }
 
+void
+tls_client_reset (SSL *ssl, int fd)
+{
+  struct linger reset = { 1, 0 };
+
+  setsockopt (fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  tls_client_close (ssl, fd, FALSE);
+}
+
 TlsClient
 tls_client_open (SSL_CTX *ctx, guint port, const char *server_name)
 {

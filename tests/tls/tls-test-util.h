@@ -156,6 +156,8 @@ gboolean tls_client_write (SSL *ssl, const void *data, size_t len);
 gboolean tls_client_read (SSL *ssl, void *data, size_t len);
 /* Closes: close_notify first when notify. Frees ssl and closes fd. */
 void tls_client_close (SSL *ssl, int fd, gboolean notify);
+/* Closes with a reset (SO_LINGER 0), no close_notify; ssl may be NULL. */
+void tls_client_reset (SSL *ssl, int fd);
 
 /* A connected client in one call: connect + handshake, asserted. */
 typedef struct
