@@ -9,7 +9,6 @@
 #include "inet-test-proc.h"
 
 #include <stdarg.h>
-#include <string.h>
 #include <unistd.h>
 
 typedef struct

@@ -4,9 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inet-test-fixture.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>

@@ -6,7 +6,6 @@
 #include "tls-test-util.h"
 
 #include <openssl/err.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>

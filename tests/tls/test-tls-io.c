@@ -6,11 +6,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "tls-test-util.h"
 
-#include <errno.h>
 #include <openssl/err.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 typedef TlsCertFixture Fixture;

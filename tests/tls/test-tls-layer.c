@@ -11,11 +11,9 @@
 
 #include "inet-tls-private.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <poll.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
