@@ -130,7 +130,6 @@ test_peek_readable (Fixture *f, gconstpointer data)
   TlsClient client;
   PeekResult result = { 0 };
   BIO *buffered;
-  gint64 deadline;
 
   (void) data;
   TLS_SERVER_SET (server, data, &result);
@@ -143,13 +142,7 @@ test_peek_readable (Fixture *f, gconstpointer data)
   g_assert_true (tls_client_write (client.ssl, "defgh", 5));
   g_assert_cmpint (BIO_flush (buffered), ==, 1);
 
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
-  tls_server_lock (server);
-  while (!result.done)
-    if (!tls_server_wait_until (server, deadline))
-      break;
-  tls_server_unlock (server);
-  g_assert_true (result.done);
+  g_assert_true (tls_server_wait_flag (server, &result.done));
   g_assert_cmpstr (result.first, ==, "abc");
   g_assert_true (result.readable);
   g_assert_cmpint (result.peek_count, ==, 5);
@@ -453,7 +446,6 @@ test_no_sigpipe (Fixture *f, gconstpointer data)
   sigset_t pipe_only;
   DWORD error;
   INT rc = 0;
-  gint64 deadline;
 
   (void) data;
   TLS_SERVER_SET (server, data, &hold);
@@ -461,13 +453,7 @@ test_no_sigpipe (Fixture *f, gconstpointer data)
   client = tls_client_open (ctx, server->port, NULL);
   g_assert_true (tls_client_write (client.ssl, "x", 1));
   /* the session thread is busy in its handler: only we touch the socket */
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
-  tls_server_lock (server);
-  while (!hold.in_handler)
-    if (!tls_server_wait_until (server, deadline))
-      break;
-  tls_server_unlock (server);
-  g_assert_true (hold.in_handler);
+  g_assert_true (tls_server_wait_flag (server, &hold.in_handler));
 
   tls_client_reset (client.ssl, client.fd);
   /* this thread takes SIGPIPE at its default action: it would die here */

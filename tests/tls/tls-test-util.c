@@ -468,6 +468,21 @@ tls_server_wait_received (TlsServer *server, guint len)
   return reached;
 }
 
+gboolean
+tls_server_wait_flag (TlsServer *server, const gboolean *flag)
+{
+  gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+  gboolean set;
+
+  tls_server_lock (server);
+  while (!*flag)
+    if (!tls_server_wait_until (server, deadline))
+      break;
+  set = *flag;
+  tls_server_unlock (server);
+  return set;
+}
+
 void
 tls_hook_sink (TlsServer *server, SOCKET client, UINT event)
 {

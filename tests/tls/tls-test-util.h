@@ -121,6 +121,8 @@ INETSECURITYINFO tls_server_info (TlsServer *server, guint i);
 void tls_server_keep (TlsServer *server, const void *data, guint len);
 /* Waits (bounded) until received holds at least len bytes; FALSE on timeout. */
 gboolean tls_server_wait_received (TlsServer *server, guint len);
+/* Waits (bounded) until a hook set *flag (under the lock); returns it. */
+gboolean tls_server_wait_flag (TlsServer *server, const gboolean *flag);
 
 /* Hooks */
 /* Keeps what it reads in received. */
