@@ -4,7 +4,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -139,6 +138,15 @@ inet_test_connect (const char *address, UINT port)
   return inet_test_connect_from (NULL, address, port);
 }
 
+int
+inet_test_connect_non_reader (UINT port)
+{
+  int fd = inet_test_try_connect_full (NULL, "127.0.0.1", port, INET_TEST_SMALL_RCVBUF);
+
+  g_assert_cmpint (fd, >=, 0);
+  return fd;
+}
+
 gboolean
 inet_test_send_all (int fd, const void *data, gsize len, guint timeout_ms)
 {
@@ -228,6 +236,15 @@ inet_test_recv_until_end (int fd, GByteArray *data, guint timeout_ms, int *end)
       *end = n == 0 ? 0 : errno;
       return total;
     }
+}
+
+int
+inet_test_recv_end (int fd)
+{
+  int end = -1;
+
+  inet_test_recv_until_end (fd, NULL, INET_TEST_TIMEOUT_MS, &end);
+  return end;
 }
 
 gsize

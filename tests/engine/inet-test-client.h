@@ -22,6 +22,11 @@ int inet_test_try_connect_full (const char *source, const char *address, UINT po
 /* The same, asserting success. */
 int inet_test_connect (const char *address, UINT port);
 int inet_test_connect_from (const char *source, const char *address, UINT port);
+/* A client that will not read: connected to 127.0.0.1:port with a small
+ * receive buffer, so megabytes written to it cannot fit on the way and the
+ * writes block (asserts success). */
+#define INET_TEST_SMALL_RCVBUF 16384
+int inet_test_connect_non_reader (UINT port);
 
 /* Sends everything; FALSE (errno set) on error or timeout. */
 gboolean inet_test_send_all (int fd, const void *data, gsize len, guint timeout_ms);
@@ -35,6 +40,9 @@ gboolean inet_test_recv_exact (int fd, void *buffer, gsize len, guint timeout_ms
  * Returns the byte count; *end is 0 for EOF, else the errno (ETIMEDOUT
  * when the overall time ran out). */
 gsize inet_test_recv_until_end (int fd, GByteArray *data, guint timeout_ms, int *end);
+/* Reads and discards until the end, bounded by INET_TEST_TIMEOUT_MS; how
+ * it ended: 0 for EOF, else the errno (ETIMEDOUT when the time ran out). */
+int inet_test_recv_end (int fd);
 /* Bytes readable within timeout_ms, without blocking longer. */
 gsize inet_test_recv_for (int fd, guint ms);
 /* TRUE when nothing arrives (no data, no EOF) for ms milliseconds. */

@@ -117,6 +117,30 @@ inet_test_thread_sched (pid_t tid, int *nice_value, int *policy)
 
 /* ---------------------------------------------------------------- threads */
 
+void
+inet_test_cond_init (pthread_cond_t *cond)
+{
+  pthread_condattr_t attr;
+
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (cond, &attr);
+  pthread_condattr_destroy (&attr);
+}
+
+gboolean
+inet_test_cond_wait_until (pthread_cond_t *cond, pthread_mutex_t *mutex, gint64 deadline)
+{
+  struct timespec ts;
+
+  if (g_get_monotonic_time () >= deadline)
+    return FALSE;
+  ts.tv_sec = deadline / G_USEC_PER_SEC;
+  ts.tv_nsec = (deadline % G_USEC_PER_SEC) * 1000;
+  pthread_cond_timedwait (cond, mutex, &ts);
+  return TRUE;
+}
+
 static gpointer
 thread_main (gpointer data)
 {
@@ -131,26 +155,16 @@ thread_main (gpointer data)
   return NULL;
 }
 
-static void *
-thread_trampoline (void *data)
-{
-  return thread_main (data);
-}
-
 InetTestThread *
 inet_test_thread_start (gpointer (*func) (gpointer data), gpointer data)
 {
   InetTestThread *thread = g_new0 (InetTestThread, 1);
-  pthread_condattr_t attr;
 
   pthread_mutex_init (&thread->mutex, NULL);
-  pthread_condattr_init (&attr);
-  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
-  pthread_cond_init (&thread->cond, &attr);
-  pthread_condattr_destroy (&attr);
+  inet_test_cond_init (&thread->cond);
   thread->func = func;
   thread->data = data;
-  g_assert_cmpint (pthread_create (&thread->thread, NULL, thread_trampoline, thread), ==, 0);
+  g_assert_cmpint (pthread_create (&thread->thread, NULL, thread_main, thread), ==, 0);
   return thread;
 }
 
@@ -161,12 +175,9 @@ inet_test_thread_wait (InetTestThread *thread, guint timeout_ms)
   gboolean done;
 
   pthread_mutex_lock (&thread->mutex);
-  while (!thread->done && g_get_monotonic_time () < deadline)
-    {
-      struct timespec ts = { deadline / G_USEC_PER_SEC, (deadline % G_USEC_PER_SEC) * 1000 };
-
-      pthread_cond_timedwait (&thread->cond, &thread->mutex, &ts);
-    }
+  while (!thread->done)
+    if (!inet_test_cond_wait_until (&thread->cond, &thread->mutex, deadline))
+      break;
   done = thread->done;
   pthread_mutex_unlock (&thread->mutex);
   return done;

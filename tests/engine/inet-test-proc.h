@@ -23,6 +23,14 @@ void inet_test_wait_counts (guint fds, guint threads, guint timeout_ms, guint *f
 /* nice (field 19) and policy (field 41) of /proc/self/task/TID/stat. */
 gboolean inet_test_thread_sched (pid_t tid, int *nice_value, int *policy);
 
+/* A condition variable on the monotonic clock (g_get_monotonic_time), for
+ * pthread_cond_timedwait with deadlines from it. */
+void inet_test_cond_init (pthread_cond_t *cond);
+/* One wait on it (mutex held) until deadline (monotonic us); FALSE when
+ * the deadline had passed. */
+gboolean inet_test_cond_wait_until (pthread_cond_t *cond, pthread_mutex_t *mutex,
+                                    gint64 deadline);
+
 /* Runs func (data) in a new thread. */
 typedef struct
 {

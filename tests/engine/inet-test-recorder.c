@@ -6,10 +6,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inet-test-recorder.h"
 #include "inet-test-client.h"
+#include "inet-test-proc.h"
 
 #include <stdarg.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct
@@ -22,38 +21,13 @@ typedef struct
   guint in_handler;
 } ClientTrack;
 
-static void
-cond_init (pthread_cond_t *cond)
-{
-  pthread_condattr_t attr;
-
-  pthread_condattr_init (&attr);
-  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
-  pthread_cond_init (cond, &attr);
-  pthread_condattr_destroy (&attr);
-}
-
-/* Waits until deadline (monotonic us); FALSE when it passed. */
-static gboolean
-cond_wait_until (pthread_cond_t *cond, pthread_mutex_t *mutex, gint64 deadline)
-{
-  struct timespec ts;
-
-  if (g_get_monotonic_time () >= deadline)
-    return FALSE;
-  ts.tv_sec = deadline / G_USEC_PER_SEC;
-  ts.tv_nsec = (deadline % G_USEC_PER_SEC) * 1000;
-  pthread_cond_timedwait (cond, mutex, &ts);
-  return TRUE;
-}
-
 InetTestRecorder *
 inet_test_recorder_new (InetTestHandler handler, gpointer user_data)
 {
   InetTestRecorder *recorder = g_new0 (InetTestRecorder, 1);
 
   pthread_mutex_init (&recorder->mutex, NULL);
-  cond_init (&recorder->cond);
+  inet_test_cond_init (&recorder->cond);
   recorder->events = g_array_new (FALSE, TRUE, sizeof (InetTestEvent));
   recorder->clients = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   recorder->problems = g_string_new (NULL);
@@ -366,7 +340,7 @@ inet_test_recorder_wait_full (InetTestRecorder *recorder, SOCKET handle, UINT ev
 
   pthread_mutex_lock (&recorder->mutex);
   while (!(ok = count_locked (recorder, handle, event, done_only) >= count))
-    if (!cond_wait_until (&recorder->cond, &recorder->mutex, deadline))
+    if (!inet_test_cond_wait_until (&recorder->cond, &recorder->mutex, deadline))
       break;
   pthread_mutex_unlock (&recorder->mutex);
   return ok;
@@ -461,7 +435,7 @@ void
 inet_test_gate_init (InetTestGate *gate)
 {
   pthread_mutex_init (&gate->mutex, NULL);
-  cond_init (&gate->cond);
+  inet_test_cond_init (&gate->cond);
   gate->value = 0;
 }
 
@@ -500,7 +474,7 @@ inet_test_gate_wait (InetTestGate *gate, int value, guint timeout_ms)
 
   pthread_mutex_lock (&gate->mutex);
   while (!(ok = gate->value >= value))
-    if (!cond_wait_until (&gate->cond, &gate->mutex, deadline))
+    if (!inet_test_cond_wait_until (&gate->cond, &gate->mutex, deadline))
       break;
   pthread_mutex_unlock (&gate->mutex);
   return ok;

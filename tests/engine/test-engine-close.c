@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #define WAIT    INET_TEST_TIMEOUT_MS
@@ -17,7 +16,6 @@
  * server's send buffer grows up to 4 MiB; those clients keep a small
  * receive buffer), so such writes block. */
 #define FILL    (16 * 1024 * 1024)
-#define SMALL_RCVBUF 16384
 
 static guint8 *
 pattern_buffer (gsize size)
@@ -229,7 +227,7 @@ test_abortive (InetTestFixture *f, gconstpointer data)
   SOCKET server, client;
   BOOL linger;
   UINT seconds;
-  int fd, end = -1;
+  int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
   if (kind == ABORT_SERVER_LINGER_0)
@@ -262,8 +260,7 @@ test_abortive (InetTestFixture *f, gconstpointer data)
       inet_test_recorder_stop (f->rec);
       break;
     }
-  inet_test_recv_until_end (fd, NULL, WAIT, &end);
-  g_assert_cmpint (end, ==, ECONNRESET);
+  g_assert_cmpint (inet_test_recv_end (fd), ==, ECONNRESET);
   g_assert_true (inet_test_recorder_wait (f->rec, client, INET_EVENT_DISCONNECT, 1, WAIT));
   if (kind != ABORT_SERVER_LINGER_0)
     {
@@ -300,17 +297,6 @@ fill_unread (SOCKET client, const guint8 *fill)
   g_assert_cmpint (written, >, 0);
   g_assert_cmpint (written, <, FILL);
   return written;
-}
-
-/* A client that will not read: a small receive buffer. */
-static int
-connect_non_reader (SOCKET server)
-{
-  int fd = inet_test_try_connect_full (NULL, "127.0.0.1", inet_test_server_port (server),
-                                       SMALL_RCVBUF);
-
-  g_assert_cmpint (fd, >=, 0);
-  return fd;
 }
 
 /* Linger N on a blocking handle, the client reads: the call returns once
@@ -352,10 +338,10 @@ test_linger_blocking_expires (InetTestFixture *f, gconstpointer data)
   guint8 *big = pattern_buffer (FILL);
   SOCKET server, client;
   gint64 start;
-  int fd, end = -1;
+  int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 30, INET_OPTION_NONE);
-  fd = connect_non_reader (server);
+  fd = inet_test_connect_non_reader (inet_test_server_port (server));
   client = inet_test_recorder_client (f->rec, 0);
   fill_unread (client, big);
   g_assert_true (InetSetBlocking (client, TRUE));
@@ -363,8 +349,7 @@ test_linger_blocking_expires (InetTestFixture *f, gconstpointer data)
   start = g_get_monotonic_time ();
   g_assert_cmpint (InetDisconnect (client), ==, 0);
   g_assert_cmpint (inet_test_ms_since (start), >=, 950);
-  inet_test_recv_until_end (fd, NULL, WAIT, &end);
-  g_assert_cmpint (end, ==, ECONNRESET);
+  g_assert_cmpint (inet_test_recv_end (fd), ==, ECONNRESET);
   g_assert_true (inet_test_recorder_wait (f->rec, client, INET_EVENT_DISCONNECT, 1, WAIT));
   close (fd);
   inet_test_recorder_stop (f->rec);
@@ -386,7 +371,7 @@ test_linger_nonblocking (InetTestFixture *f, gconstpointer data)
   int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 30, INET_OPTION_NONE);
-  fd = connect_non_reader (server);
+  fd = inet_test_connect_non_reader (inet_test_server_port (server));
   client = inet_test_recorder_client (f->rec, 0);
   written = fill_unread (client, big);
   g_assert_true (InetSetLinger (client, TRUE, 5));
@@ -404,12 +389,9 @@ test_linger_nonblocking (InetTestFixture *f, gconstpointer data)
 
   if (switch_to_abort)
     {
-      int end = -1;
-
       g_assert_true (InetSetLinger (client, TRUE, 0));
       g_assert_cmpint (InetDisconnect (client), ==, 0);
-      inet_test_recv_until_end (fd, NULL, WAIT, &end);
-      g_assert_cmpint (end, ==, ECONNRESET);
+      g_assert_cmpint (inet_test_recv_end (fd), ==, ECONNRESET);
     }
   else
     {
@@ -442,7 +424,7 @@ test_shutdown (InetTestFixture *f, gconstpointer data)
 {
   SOCKET server, client;
   BYTE buffer[16];
-  int fd, end = -1;
+  int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
   fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
@@ -456,8 +438,7 @@ test_shutdown (InetTestFixture *f, gconstpointer data)
   /* the client sees the data, then FIN */
   g_assert_true (inet_test_recv_exact (fd, buffer, 4, WAIT));
   g_assert_cmpmem (buffer, 4, "last", 4);
-  inet_test_recv_until_end (fd, NULL, WAIT, &end);
-  g_assert_cmpint (end, ==, 0);
+  g_assert_cmpint (inet_test_recv_end (fd), ==, 0);
   /* no more writing; the handle stays open and reading works */
   g_assert_cmpint (InetWrite (client, (LPCBYTE) "x", 1), ==, INET_ERROR);
   g_assert_cmpuint (InetGetLastError (), ==, WSAESHUTDOWN);
@@ -478,14 +459,13 @@ static void
 test_shutdown_both (InetTestFixture *f, gconstpointer data)
 {
   SOCKET server, client;
-  int fd, end = -1;
+  int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
   fd = inet_test_connect ("127.0.0.1", inet_test_server_port (server));
   client = inet_test_recorder_client (f->rec, 0);
   g_assert_cmpint (InetShutdown (client, INET_SHUTDOWN_BOTH), ==, 0);
-  inet_test_recv_until_end (fd, NULL, WAIT, &end);
-  g_assert_cmpint (end, ==, 0);
+  g_assert_cmpint (inet_test_recv_end (fd), ==, 0);
   g_assert_cmpint (InetWrite (client, (LPCBYTE) "x", 1), ==, INET_ERROR);
   g_assert_cmpuint (InetGetLastError (), ==, WSAESHUTDOWN);
   /* still a handle: getters work, InetDisconnect ends it once */
@@ -706,7 +686,7 @@ test_blocked_call_aborted (InetTestFixture *f, gconstpointer data)
     }
   /* no timeout: only the close can end these calls */
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, INET_OPTION_NONE);
-  fd = connect_non_reader (server);
+  fd = inet_test_connect_non_reader (inet_test_server_port (server));
   client = inet_test_recorder_client (f->rec, 0);
   if (c->kind == BLOCKED_IS_WRITABLE)
     {

@@ -291,10 +291,8 @@ test_nothing_left (InetTestFixture *f, gconstpointer data)
   g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_CONNECT, 20, WAIT));
   for (guint i = 0; i < 15; i++)
     {
-      int end = -1;
-
       g_assert_true (inet_test_send_all (fds_open[i], "bye", 3, WAIT));
-      inet_test_recv_until_end (fds_open[i], NULL, WAIT, &end);
+      inet_test_recv_end (fds_open[i]);
       close (fds_open[i]);
     }
   g_assert_true (inet_test_recorder_wait_full (f->rec, 0, INET_EVENT_DISCONNECT, 15, TRUE,

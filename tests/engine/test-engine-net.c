@@ -6,7 +6,6 @@
 #include "inet-test-fixture.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -206,14 +205,13 @@ test_reuseaddr_time_wait (InetTestFixture *f, gconstpointer data)
   InetTestRecorder *rec2 = inet_test_recorder_new (NULL, NULL);
   SOCKET server, again;
   UINT port;
-  int fd, end = -1;
+  int fd;
 
   server = inet_test_fixture_start (f, "127.0.0.1", 0, 0, first_options);
   port = inet_test_server_port (server);
   fd = inet_test_connect ("127.0.0.1", port);
   g_assert_cmpint (InetDisconnect (inet_test_recorder_client (f->rec, 0)), ==, 0);
-  inet_test_recv_until_end (fd, NULL, WAIT, &end);
-  g_assert_cmpint (end, ==, 0);
+  g_assert_cmpint (inet_test_recv_end (fd), ==, 0);
   close (fd);
   g_usleep (50000); /* our FIN answered: the server side is in TIME_WAIT */
   inet_test_recorder_stop (f->rec);

@@ -6,20 +6,10 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #define WAIT INET_TEST_TIMEOUT_MS
-
-static void
-assert_closed_by_server (int fd)
-{
-  int end = -1;
-
-  inet_test_recv_until_end (fd, NULL, WAIT, &end);
-  g_assert_cmpint (end, ==, 0);
-}
 
 /* ------------------------------------------------------------ start/stop */
 
@@ -115,7 +105,7 @@ test_stop_with_clients (InetTestFixture *f, gconstpointer data)
       g_assert_true (inet_test_recorder_get (f->rec, 0, INET_EVENT_DISCONNECT, i, &ev));
       g_assert_cmpuint (ev.close_reason, ==, INET_CLOSE_STOP);
       g_assert_cmpint (ev.status, ==, INET_SERVER_STOPPING);
-      assert_closed_by_server (fds[i]);
+      g_assert_cmpint (inet_test_recv_end (fds[i]), ==, 0);
       close (fds[i]);
     }
   /* no IDLE at stop */
@@ -138,7 +128,7 @@ test_disconnect_server_handle (InetTestFixture *f, gconstpointer data)
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_DISCONNECT), ==, 1);
   g_assert_cmpint (InetGetServerStatus (server), ==, INET_ERROR);
   g_assert_cmpuint (InetGetLastError (), ==, WSAENOTSOCK);
-  assert_closed_by_server (fd);
+  g_assert_cmpint (inet_test_recv_end (fd), ==, 0);
   close (fd);
 }
 
@@ -153,7 +143,7 @@ test_stop_async (InetTestFixture *f, gconstpointer data)
   g_assert_true (inet_test_recorder_wait (f->rec, server, INET_EVENT_STOP, 1, WAIT));
   g_assert_true (inet_test_wait_stale (server, WAIT));
   g_assert_cmpuint (inet_test_recorder_count (f->rec, 0, INET_EVENT_DISCONNECT), ==, 1);
-  assert_closed_by_server (fd);
+  g_assert_cmpint (inet_test_recv_end (fd), ==, 0);
   close (fd);
 }
 
@@ -252,7 +242,7 @@ test_stop_in_handler (InetTestFixture *f, gconstpointer data)
     }
   if (idle_fd >= 0)
     {
-      assert_closed_by_server (idle_fd);
+      g_assert_cmpint (inet_test_recv_end (idle_fd), ==, 0);
       close (idle_fd);
     }
   close (fd);
@@ -331,8 +321,8 @@ test_suspend_disconnect (InetTestFixture *f, gconstpointer data)
       g_assert_true (inet_test_recorder_get (f->rec, 0, INET_EVENT_DISCONNECT, i, &ev));
       g_assert_cmpuint (ev.close_reason, ==, INET_CLOSE_SUSPEND);
     }
-  assert_closed_by_server (a);
-  assert_closed_by_server (b);
+  g_assert_cmpint (inet_test_recv_end (a), ==, 0);
+  g_assert_cmpint (inet_test_recv_end (b), ==, 0);
   g_assert_cmpint (InetGetServerStatus (server), ==, INET_SERVER_SUSPENDED);
 
   c = inet_test_connect ("127.0.0.1", port);
@@ -429,7 +419,7 @@ test_restart (InetTestFixture *f, gconstpointer data)
   /* a session the server closed first leaves a TIME_WAIT on the port */
   a = inet_test_connect ("127.0.0.1", port);
   g_assert_cmpint (InetDisconnect (inet_test_recorder_client (f->rec, 0)), ==, 0);
-  assert_closed_by_server (a);
+  g_assert_cmpint (inet_test_recv_end (a), ==, 0);
   close (a);
   g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_DISCONNECT, 1, WAIT));
 
@@ -443,7 +433,7 @@ test_restart (InetTestFixture *f, gconstpointer data)
   g_assert_true (inet_test_recorder_get (f->rec, 0, INET_EVENT_DISCONNECT, 1, &ev));
   g_assert_cmpuint (ev.close_reason, ==, INET_CLOSE_RESTART);
   g_assert_cmpint (ev.status, ==, INET_SERVER_RESTARTING);
-  assert_closed_by_server (a);
+  g_assert_cmpint (inet_test_recv_end (a), ==, 0);
   g_assert_true (inet_test_recorder_wait (f->rec, server, INET_EVENT_RESTART, 1, WAIT));
   g_assert_true (inet_test_recorder_get (f->rec, server, INET_EVENT_RESTART, 0, &ev));
   g_assert_cmpuint (ev.error, ==, 0);

@@ -4,11 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inet-test-fixture.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #define WAIT INET_TEST_TIMEOUT_MS
@@ -45,6 +41,22 @@ assert_stats (SOCKET server, guint64 accepted, guint64 rejected)
   g_assert_cmpuint (stats.nRejected, ==, rejected);
 }
 
+/* The active count drops just after the DISCONNECT handler: waits
+ * (bounded) until it is n. */
+static void
+wait_active (SOCKET server, guint64 n)
+{
+  for (guint i = 0; i < 1000; i++)
+    {
+      INETSERVERSTATS stats = { .dwSize = sizeof stats };
+
+      g_assert_true (InetGetServerStats (server, &stats));
+      if (stats.nActive == n)
+        break;
+      g_usleep (1000);
+    }
+}
+
 static void
 test_max_clients (InetTestFixture *f, gconstpointer data)
 {
@@ -76,16 +88,7 @@ test_max_clients (InetTestFixture *f, gconstpointer data)
   /* room again once a client left */
   close (a);
   g_assert_true (inet_test_recorder_wait_full (f->rec, 0, INET_EVENT_DISCONNECT, 1, TRUE, WAIT));
-  /* the count drops just after the DISCONNECT handler */
-  for (guint i = 0; i < 1000; i++)
-    {
-      INETSERVERSTATS stats = { .dwSize = sizeof stats };
-
-      g_assert_true (InetGetServerStats (server, &stats));
-      if (stats.nActive == 1)
-        break;
-      g_usleep (1000);
-    }
+  wait_active (server, 1);
   d = inet_test_connect ("127.0.0.1", port);
   inet_test_recorder_client (f->rec, 2);
   inet_test_assert_echo (d, "d");
@@ -250,15 +253,7 @@ test_per_address (InetTestFixture *f, gconstpointer data)
   /* a slot frees when one of them leaves */
   close (a1);
   g_assert_true (inet_test_recorder_wait (f->rec, 0, INET_EVENT_DISCONNECT, 1, WAIT));
-  for (guint i = 0; i < 1000; i++)
-    {
-      INETSERVERSTATS stats = { .dwSize = sizeof stats };
-
-      g_assert_true (InetGetServerStats (server, &stats));
-      if (stats.nActive == 2)
-        break;
-      g_usleep (1000);
-    }
+  wait_active (server, 2);
   a4 = inet_test_connect_from ("127.0.0.1", "127.0.0.1", port);
   inet_test_recorder_client (f->rec, 3);
   inet_test_assert_echo (a4, "again");

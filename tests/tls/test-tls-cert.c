@@ -41,12 +41,7 @@ describe (const char *store, const char *key, const char *password, const char *
 
   c.lpszPassword = password;
   if (!InetDescribeCertificate (&c, host, &info))
-    {
-      char text[1024];
-
-      InetGetErrorString (InetGetLastError (), text, sizeof text);
-      g_error ("InetDescribeCertificate: %s", text);
-    }
+    tls_test_fail ("InetDescribeCertificate");
   g_assert_cmpuint (InetGetLastError (), ==, 0);
   return info;
 }

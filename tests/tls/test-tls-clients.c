@@ -6,7 +6,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "tls-test-util.h"
 
-#include <signal.h>
 #include <string.h>
 
 typedef TlsCertFixture Fixture;

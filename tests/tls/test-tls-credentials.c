@@ -9,10 +9,8 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <pty.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 typedef TlsCertFixture Fixture;

@@ -6,7 +6,6 @@
 #include "tls-test-util.h"
 
 #include <openssl/err.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -37,8 +36,7 @@ test_connect_close (Fixture *f, gconstpointer data)
   TlsServer *server = tls_server_start (&f->credentials, 30);
   SSL_CTX *ctx = tls_client_ctx (0, 0);
   SSL_CTX *ctx12 = tls_client_ctx (0, TLS1_2_VERSION);
-  INETSERVERSTATS stats = { .dwSize = sizeof stats };
-  gint64 deadline;
+  INETSERVERSTATS stats;
 
   (void) data;
   TLS_SERVER_SET (server, on_read, hook_bye);
@@ -70,13 +68,8 @@ test_connect_close (Fixture *f, gconstpointer data)
           tls_client_close (client.ssl, client.fd, FALSE);
           break;
         default: /* the client resets right after the handshake */
-          {
-            struct linger reset = { 1, 0 };
-
-            setsockopt (client.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-            tls_client_close (client.ssl, client.fd, FALSE);
-            break;
-          }
+          tls_client_reset (client.ssl, client.fd);
+          break;
         }
     }
   if (!tls_server_wait (server, &server->connects, CYCLES))
@@ -97,14 +90,7 @@ test_connect_close (Fixture *f, gconstpointer data)
   g_assert_true (tls_server_wait (server, &server->disconnects, CYCLES));
   g_assert_cmpuint (tls_server_get (server, &server->errors), ==, 0);
   /* every session has left */
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
-  do
-    {
-      g_assert_true (InetGetServerStats (server->handle, &stats));
-      if (stats.nActive > 0)
-        g_usleep (1000);
-    }
-  while (stats.nActive > 0 && g_get_monotonic_time () < deadline);
+  stats = tls_server_wait_active (server, 0);
   g_assert_cmpuint (stats.nActive, ==, 0);
   g_assert_cmpuint (stats.nAccepted, ==, CYCLES);
   g_assert_cmpuint (stats.nHandshakeFailures, ==, 0);

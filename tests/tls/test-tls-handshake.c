@@ -376,12 +376,7 @@ test_client_gave_up (Fixture *f, gconstpointer data)
   expect_error (server, 1, INET_ERROR_TLS_PEER_CLOSED, "after 20 bytes");
   /* a reset in the middle */
   fd = half_open (server->port, hello, 20);
-  {
-    struct linger reset = { 1, 0 };
-
-    setsockopt (fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-  }
-  close (fd);
+  tls_client_reset (NULL, fd);
   expect_error (server, 2, INET_ERROR_TLS_PEER_CLOSED, NULL);
   g_assert_cmpuint (tls_server_get (server, &server->connects), ==, 0);
   g_assert_cmpuint (handshake_failures (server), ==, 3);
@@ -503,6 +498,26 @@ client_ctx_with_cert (const char *pem)
   return ctx;
 }
 
+/* A client with this certificate (NULL: none) is refused: ERROR number i of
+ * server, with code and word. TLS 1.3 clients learn it at their first read. */
+static void
+expect_refused_cert (TlsServer *server, const char *pem, guint i, DWORD code, const char *word)
+{
+  SSL_CTX *ctx = client_ctx_with_cert (pem);
+  int fd = tls_tcp_connect (server->port);
+  SSL *ssl = tls_client_handshake (ctx, fd, NULL);
+  char byte;
+
+  if (ssl != NULL)
+    {
+      g_assert_cmpint (SSL_read (ssl, &byte, 1), <=, 0);
+      SSL_free (ssl);
+    }
+  expect_error (server, i, code, word);
+  close (fd);
+  SSL_CTX_free (ctx);
+}
+
 static void
 test_client_cert_required (Fixture *f, gconstpointer data)
 {
@@ -512,8 +527,6 @@ test_client_cert_required (Fixture *f, gconstpointer data)
   SSL_CTX *ctx;
   TlsClient client;
   INETSECURITYINFO info;
-  int fd;
-  char byte;
 
   (void) data;
   c.dwOptions = INET_CREDENTIAL_REQUIRE_CLIENT_CERT;
@@ -529,31 +542,11 @@ test_client_cert_required (Fixture *f, gconstpointer data)
   tls_client_close (client.ssl, client.fd, TRUE);
   SSL_CTX_free (ctx);
 
-  /* none: TLS 1.3 clients learn it at their first read */
-  ctx = client_ctx_with_cert (NULL);
-  fd = tls_tcp_connect (server->port);
-  client.ssl = tls_client_handshake (ctx, fd, NULL);
-  if (client.ssl != NULL)
-    {
-      g_assert_cmpint (SSL_read (client.ssl, &byte, 1), <=, 0);
-      SSL_free (client.ssl);
-    }
-  expect_error (server, 0, INET_ERROR_TLS_NO_CLIENT_CERT, "no certificate");
-  close (fd);
-  SSL_CTX_free (ctx);
-
+  /* none */
+  expect_refused_cert (server, NULL, 0, INET_ERROR_TLS_NO_CLIENT_CERT, "no certificate");
   /* one from another CA */
-  ctx = client_ctx_with_cert (certs.stranger);
-  fd = tls_tcp_connect (server->port);
-  client.ssl = tls_client_handshake (ctx, fd, NULL);
-  if (client.ssl != NULL)
-    {
-      g_assert_cmpint (SSL_read (client.ssl, &byte, 1), <=, 0);
-      SSL_free (client.ssl);
-    }
-  expect_error (server, 1, INET_ERROR_TLS_UNKNOWN_CA, "self-signed certificate");
-  close (fd);
-  SSL_CTX_free (ctx);
+  expect_refused_cert (server, certs.stranger, 1, INET_ERROR_TLS_UNKNOWN_CA,
+                       "self-signed certificate");
 
   g_assert_cmpuint (tls_server_get (server, &server->connects), ==, 1);
   g_assert_cmpuint (handshake_failures (server), ==, 2);
@@ -639,21 +632,12 @@ test_stop_during_handshake (Fixture *f, gconstpointer data)
   TlsServer *server = tls_server_start (&f->credentials, 0); /* no timeout at all */
   GByteArray *hello = client_hello ();
   int fds[50];
-  INETSERVERSTATS stats = { .dwSize = sizeof stats };
-  gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
 
   (void) data;
   for (int i = 0; i < 50; i++)
     fds[i] = half_open (server->port, hello, (size_t) (i % 2) * 30);
   /* wait until every one is a session in its handshake */
-  do
-    {
-      g_assert_true (InetGetServerStats (server->handle, &stats));
-      if (stats.nActive < 50)
-        g_usleep (1000);
-    }
-  while (stats.nActive < 50 && g_get_monotonic_time () < deadline);
-  g_assert_cmpuint (stats.nActive, ==, 50);
+  g_assert_cmpuint (tls_server_wait_active (server, 50).nActive, ==, 50);
   g_assert_true (InetServerStop (server->handle));
   server->handle = INVALID_SOCKET;
   g_assert_cmpuint (server->errors, ==, 0);

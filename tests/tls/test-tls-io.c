@@ -6,26 +6,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "tls-test-util.h"
 
-#include <errno.h>
 #include <openssl/err.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 typedef TlsCertFixture Fixture;
-
-/* Bytes that differ everywhere, so a lost or repeated piece shows. */
-static void
-fill_pattern (guint8 *buffer, size_t len, guint64 offset)
-{
-  for (size_t i = 0; i < len; i++)
-    {
-      guint64 x = (offset + i) * 0x9E3779B97F4A7C15ull;
-
-      buffer[i] = (guint8) (x >> 56);
-    }
-}
 
 /* ------------------------------------------------------------ integrity */
 
@@ -45,7 +31,7 @@ test_echo_64mib (Fixture *f, gconstpointer data)
   (void) data;
   for (guint64 done = 0; done < ECHO_TOTAL; done += ECHO_CHUNK)
     {
-      fill_pattern (out, ECHO_CHUNK, done);
+      tls_test_fill_pattern (out, ECHO_CHUNK, done);
       g_assert_true (tls_client_write (client.ssl, out, ECHO_CHUNK));
       g_assert_true (tls_client_read (client.ssl, back, ECHO_CHUNK));
       if (memcmp (out, back, ECHO_CHUNK) != 0)
@@ -71,7 +57,6 @@ test_record_burst (Fixture *f, gconstpointer data)
   SSL_CTX *ctx = tls_client_ctx (0, 0);
   TlsClient client;
   GString *sent = g_string_new (NULL);
-  gint64 deadline;
 
   (void) data;
   server = tls_server_start (&f->credentials, 30);
@@ -85,11 +70,8 @@ test_record_burst (Fixture *f, gconstpointer data)
       g_string_append (sent, record);
       g_assert_true (tls_client_write (client.ssl, record, strlen (record)));
     }
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+  tls_server_wait_received (server, (guint) sent->len);
   tls_server_lock (server);
-  while (server->received->len < sent->len)
-    if (!tls_server_wait_until (server, deadline))
-      break;
   g_assert_cmpuint (server->received->len, ==, sent->len);
   g_assert_cmpmem (server->received->data, server->received->len, sent->str, sent->len);
   tls_server_unlock (server);
@@ -148,7 +130,6 @@ test_peek_readable (Fixture *f, gconstpointer data)
   TlsClient client;
   PeekResult result = { 0 };
   BIO *buffered;
-  gint64 deadline;
 
   (void) data;
   TLS_SERVER_SET (server, data, &result);
@@ -161,13 +142,7 @@ test_peek_readable (Fixture *f, gconstpointer data)
   g_assert_true (tls_client_write (client.ssl, "defgh", 5));
   g_assert_cmpint (BIO_flush (buffered), ==, 1);
 
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
-  tls_server_lock (server);
-  while (!result.done)
-    if (!tls_server_wait_until (server, deadline))
-      break;
-  tls_server_unlock (server);
-  g_assert_true (result.done);
+  g_assert_true (tls_server_wait_flag (server, &result.done));
   g_assert_cmpstr (result.first, ==, "abc");
   g_assert_true (result.readable);
   g_assert_cmpint (result.peek_count, ==, 5);
@@ -274,7 +249,7 @@ read_pushed (guint port, size_t total)
       size_t n = MIN (total - done, 65536);
 
       g_assert_true (tls_client_read (ssl, chunk, n));
-      fill_pattern (expected, n, done);
+      tls_test_fill_pattern (expected, n, done);
       if (memcmp (chunk, expected, n) != 0)
         g_error ("pushed data differs at %" G_GSIZE_FORMAT, done);
       done += n;
@@ -292,7 +267,7 @@ test_push_blocking (Fixture *f, gconstpointer data)
   Push push = { .data = g_malloc (PUSH_TOTAL), .len = PUSH_TOTAL };
 
   (void) data;
-  fill_pattern (push.data, push.len, 0);
+  tls_test_fill_pattern (push.data, push.len, 0);
   TLS_SERVER_SET (server, data, &push);
   TLS_SERVER_SET (server, on_read, hook_push_blocking);
   read_pushed (server->port, PUSH_TOTAL);
@@ -309,7 +284,7 @@ test_push_nonblocking (Fixture *f, gconstpointer data)
   Push push = { .data = g_malloc (PUSH_TOTAL), .len = PUSH_TOTAL };
 
   (void) data;
-  fill_pattern (push.data, push.len, 0);
+  tls_test_fill_pattern (push.data, push.len, 0);
   TLS_SERVER_SET (server, data, &push);
   TLS_SERVER_SET (server, on_connect, hook_push_connect);
   TLS_SERVER_SET (server, on_read, hook_push_read);
@@ -342,12 +317,7 @@ hook_commands (TlsServer *server, SOCKET client, UINT event)
   else if (g_str_has_prefix (command, "half"))
     InetShutdown (client, INET_SHUTDOWN_WRITE);
   else
-    {
-      tls_server_lock (server);
-      g_byte_array_append (server->received, (const guint8 *) command, (guint) n);
-      tls_server_broadcast (server);
-      tls_server_unlock (server);
-    }
+    tls_server_keep (server, command, (guint) n);
 }
 
 /* What the client sees at its next read. */
@@ -394,7 +364,6 @@ test_half_close (Fixture *f, gconstpointer data)
   TlsServer *server = tls_server_start (&f->credentials, 30);
   SSL_CTX *ctx = tls_client_ctx (0, 0);
   TlsClient client;
-  gint64 deadline;
 
   (void) data;
   TLS_SERVER_SET (server, on_read, hook_commands);
@@ -403,11 +372,8 @@ test_half_close (Fixture *f, gconstpointer data)
   /* the server's direction ended with close_notify; ours still works */
   g_assert_cmpint (read_end (client.ssl), ==, SSL_ERROR_ZERO_RETURN);
   g_assert_true (tls_client_write (client.ssl, "still here", 10));
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+  tls_server_wait_received (server, 10);
   tls_server_lock (server);
-  while (server->received->len < 10)
-    if (!tls_server_wait_until (server, deadline))
-      break;
   g_assert_cmpmem (server->received->data, server->received->len, "still here", 10);
   tls_server_unlock (server);
   tls_client_close (client.ssl, client.fd, TRUE);
@@ -476,12 +442,10 @@ test_no_sigpipe (Fixture *f, gconstpointer data)
   SSL_CTX *ctx = tls_client_ctx (0, 0);
   TlsClient client;
   Hold hold = { 0 };
-  struct linger reset = { 1, 0 };
   BYTE payload[4096] = { 0 };
   sigset_t pipe_only;
   DWORD error;
   INT rc = 0;
-  gint64 deadline;
 
   (void) data;
   TLS_SERVER_SET (server, data, &hold);
@@ -489,17 +453,9 @@ test_no_sigpipe (Fixture *f, gconstpointer data)
   client = tls_client_open (ctx, server->port, NULL);
   g_assert_true (tls_client_write (client.ssl, "x", 1));
   /* the session thread is busy in its handler: only we touch the socket */
-  deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
-  tls_server_lock (server);
-  while (!hold.in_handler)
-    if (!tls_server_wait_until (server, deadline))
-      break;
-  tls_server_unlock (server);
-  g_assert_true (hold.in_handler);
+  g_assert_true (tls_server_wait_flag (server, &hold.in_handler));
 
-  setsockopt (client.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-  SSL_free (client.ssl);
-  close (client.fd);
+  tls_client_reset (client.ssl, client.fd);
   /* this thread takes SIGPIPE at its default action: it would die here */
   sigemptyset (&pipe_only);
   sigaddset (&pipe_only, SIGPIPE);

@@ -11,11 +11,9 @@
 
 #include "inet-tls-private.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <poll.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -152,13 +150,6 @@ client_decrypt (Fixture *f, GByteArray *out)
   ERR_clear_error ();
 }
 
-static void
-pattern (guint8 *buffer, size_t len, size_t offset)
-{
-  for (size_t i = 0; i < len; i++)
-    buffer[i] = (guint8) (((offset + i) * 2654435761u) >> 11);
-}
-
 /* Chunks until the socket is full; the chunk that meets the full socket
  * is the last one: the writer finishes it the usual way and stops. Every
  * byte reported written must then reach the client. */
@@ -178,7 +169,7 @@ test_full_socket (Fixture *f, gconstpointer data)
     {
       size_t done = 0;
 
-      pattern (buffer, chunk, total);
+      tls_test_fill_pattern (buffer, chunk, total);
       while (done < chunk)
         {
           DWORD error = 0;
@@ -215,7 +206,7 @@ test_full_socket (Fixture *f, gconstpointer data)
   g_assert_cmpuint (received->len, ==, total);
   for (size_t i = 0; i < total; i += chunk)
     {
-      pattern (buffer, chunk, i);
+      tls_test_fill_pattern (buffer, chunk, i);
       g_assert_cmpmem (received->data + i, chunk, buffer, chunk);
     }
   g_byte_array_free (received, TRUE);

@@ -24,6 +24,15 @@ tls_test_init_signals (void)
   pthread_sigmask (SIG_BLOCK, &pipe_only, NULL);
 }
 
+void
+tls_test_fail (const char *call)
+{
+  char text[1024];
+
+  InetGetErrorString (InetGetLastError (), text, sizeof text);
+  g_error ("%s: %s", call, text);
+}
+
 /* ------------------------------------------------------------- files */
 
 char *
@@ -68,12 +77,7 @@ void
 tls_test_make (const INETCERTIFICATEPARAMS *params)
 {
   if (!InetCreateSelfSignedCertificate (params))
-    {
-      char text[1024];
-
-      InetGetErrorString (InetGetLastError (), text, sizeof text);
-      g_error ("InetCreateSelfSignedCertificate: %s", text);
-    }
+    tls_test_fail ("InetCreateSelfSignedCertificate");
 }
 
 void
@@ -164,6 +168,17 @@ tls_test_run (const char *const *argv, const char *input, char **out)
   else
     g_string_free (text, TRUE);
   return status;
+}
+
+void
+tls_test_fill_pattern (guint8 *buffer, size_t len, guint64 offset)
+{
+  for (size_t i = 0; i < len; i++)
+    {
+      guint64 x = (offset + i) * 0x9E3779B97F4A7C15ull;
+
+      buffer[i] = (guint8) (x >> 56);
+    }
 }
 
 /* ------------------------------------------------------------ server */
@@ -302,12 +317,7 @@ tls_server_start (const SECURITYCREDENTIALS *credentials, UINT timeout)
   TlsServer *server = tls_server_try_start (credentials, timeout, INET_OPTION_NODELAY);
 
   if (server == NULL)
-    {
-      char text[1024];
-
-      InetGetErrorString (InetGetLastError (), text, sizeof text);
-      g_error ("InetServerStart: %s", text);
-    }
+    tls_test_fail ("InetServerStart");
   return server;
 }
 
@@ -383,6 +393,21 @@ tls_server_get (TlsServer *server, const guint *counter)
   return value;
 }
 
+INETSERVERSTATS
+tls_server_wait_active (TlsServer *server, UINT active)
+{
+  INETSERVERSTATS stats = { .dwSize = sizeof stats };
+  gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+
+  for (;;)
+    {
+      g_assert_true (InetGetServerStats (server->handle, &stats));
+      if (stats.nActive == active || g_get_monotonic_time () >= deadline)
+        return stats;
+      g_usleep (1000);
+    }
+}
+
 DWORD
 tls_server_error_code (TlsServer *server, guint i)
 {
@@ -420,6 +445,45 @@ tls_server_info (TlsServer *server, guint i)
 }
 
 void
+tls_server_keep (TlsServer *server, const void *data, guint len)
+{
+  tls_server_lock (server);
+  g_byte_array_append (server->received, data, len);
+  tls_server_broadcast (server);
+  tls_server_unlock (server);
+}
+
+gboolean
+tls_server_wait_received (TlsServer *server, guint len)
+{
+  gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+  gboolean reached;
+
+  tls_server_lock (server);
+  while (server->received->len < len)
+    if (!tls_server_wait_until (server, deadline))
+      break;
+  reached = server->received->len >= len;
+  tls_server_unlock (server);
+  return reached;
+}
+
+gboolean
+tls_server_wait_flag (TlsServer *server, const gboolean *flag)
+{
+  gint64 deadline = g_get_monotonic_time () + TLS_TEST_WAIT_US;
+  gboolean set;
+
+  tls_server_lock (server);
+  while (!*flag)
+    if (!tls_server_wait_until (server, deadline))
+      break;
+  set = *flag;
+  tls_server_unlock (server);
+  return set;
+}
+
+void
 tls_hook_sink (TlsServer *server, SOCKET client, UINT event)
 {
   BYTE buffer[4096];
@@ -427,12 +491,7 @@ tls_hook_sink (TlsServer *server, SOCKET client, UINT event)
 
   (void) event;
   if (n > 0)
-    {
-      tls_server_lock (server);
-      g_byte_array_append (server->received, buffer, (guint) n);
-      tls_server_broadcast (server);
-      tls_server_unlock (server);
-    }
+    tls_server_keep (server, buffer, (guint) n);
 }
 
 SECURITYCREDENTIALS
@@ -557,6 +616,15 @@ tls_client_close (SSL *ssl, int fd, gboolean notify)
     }
   ERR_clear_error ();
   close (fd);
+}
+
+void
+tls_client_reset (SSL *ssl, int fd)
+{
+  struct linger reset = { 1, 0 };
+
+  setsockopt (fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  tls_client_close (ssl, fd, FALSE);
 }
 
 TlsClient

@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  * the engine calls it checks. */
 void tls_test_init_signals (void);
 
+/* Fails the test: the engine call that failed, and the text of its error. */
+G_GNUC_NORETURN void tls_test_fail (const char *call);
+
 /* ------------------------------------------------------------- files */
 
 /* A new temporary directory; tls_test_rmdir removes it with its files. */
@@ -40,6 +43,10 @@ void tls_test_make (const INETCERTIFICATEPARAMS *params);
  * (-1 if it could not run), stdout in *out when not NULL. */
 int tls_test_run (const char *const *argv, const char *input, char **out);
 gboolean tls_test_have_program (const char *name);
+
+/* Bytes that differ everywhere, so a lost or repeated piece shows: the
+ * len bytes of the pattern from offset. */
+void tls_test_fill_pattern (guint8 *buffer, size_t len, guint64 offset);
 
 /* ------------------------------------------------------------ server */
 
@@ -102,12 +109,23 @@ gboolean tls_server_wait_until (TlsServer *server, gint64 deadline);
 /* Waits (bounded) until *counter >= target; FALSE on timeout. */
 gboolean tls_server_wait (TlsServer *server, const guint *counter, guint target);
 guint tls_server_get (TlsServer *server, const guint *counter);
+/* The server's counters once nActive is `active`, or when the wait (bounded)
+ * gave up: the caller asserts what it expects. */
+INETSERVERSTATS tls_server_wait_active (TlsServer *server, UINT active);
 /* The error code of client ERROR event i (after waiting for it). */
 DWORD tls_server_error_code (TlsServer *server, guint i);
 char *tls_server_error_detail (TlsServer *server, guint i);
 INETSECURITYINFO tls_server_info (TlsServer *server, guint i);
 
+/* Appends to received (under the lock) and wakes the waiters. */
+void tls_server_keep (TlsServer *server, const void *data, guint len);
+/* Waits (bounded) until received holds at least len bytes; FALSE on timeout. */
+gboolean tls_server_wait_received (TlsServer *server, guint len);
+/* Waits (bounded) until a hook set *flag (under the lock); returns it. */
+gboolean tls_server_wait_flag (TlsServer *server, const gboolean *flag);
+
 /* Hooks */
+/* Keeps what it reads in received. */
 void tls_hook_sink (TlsServer *server, SOCKET client, UINT event);
 
 /* A credentials block for a PEM certificate and key. */
@@ -140,6 +158,8 @@ gboolean tls_client_write (SSL *ssl, const void *data, size_t len);
 gboolean tls_client_read (SSL *ssl, void *data, size_t len);
 /* Closes: close_notify first when notify. Frees ssl and closes fd. */
 void tls_client_close (SSL *ssl, int fd, gboolean notify);
+/* Closes with a reset (SO_LINGER 0), no close_notify; ssl may be NULL. */
+void tls_client_reset (SSL *ssl, int fd);
 
 /* A connected client in one call: connect + handshake, asserted. */
 typedef struct
