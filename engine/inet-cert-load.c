@@ -1164,21 +1164,6 @@ read_key_file (InetCertLoad *load, const char *path, EVP_PKEY **key, bool *encry
   return error;
 }
 
-DWORD
-inet__cert_read_key_file (const char *path, const char *password, EVP_PKEY **key,
-                          char *detail, size_t detail_len)
-{
-  SECURITYCREDENTIALS c = { .dwSize = sizeof c, .lpszPassword = password };
-  InetCertLoad load;
-  bool encrypted;
-  DWORD error;
-
-  inet__cert_load_init (&load, &c);
-  error = read_key_file (&load, path, key, &encrypted, detail, detail_len);
-  inet__cert_load_clear (&load);
-  return error;
-}
-
 static DWORD
 check_match (InetCertLoad *load, char *detail, size_t detail_len)
 {

@@ -62,11 +62,6 @@ DWORD inet__cert_load_certificate (InetCertLoad *load, char *detail, size_t deta
  * _BAD_PASSWORD, _PKCS12_UNSUPPORTED with detail. */
 DWORD inet__cert_load_key (InetCertLoad *load, char *detail, size_t detail_len);
 
-/* Reads one PEM private key file on its own (the issuer key of the maker).
- * password may be NULL. */
-DWORD inet__cert_read_key_file (const char *path, const char *password, EVP_PKEY **key,
-                                char *detail, size_t detail_len);
-
 /* 0 when the certificate is valid at `now`, else INET_ERROR_CERT_EXPIRED or
  * INET_ERROR_CERT_NOT_YET_VALID with a sentence naming the date. */
 DWORD inet__cert_check_validity (X509 *cert, const char *path, time_t now, char *detail,
