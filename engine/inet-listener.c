@@ -62,10 +62,9 @@ inet__address_count_add (InetServer *server, const char *address, int delta)
     {
       if (delta <= 0)
         return 0;
-      server->address_buckets = ADDRESS_BUCKETS;
       server->address_counts = calloc (ADDRESS_BUCKETS, sizeof (InetAddressCount *));
     }
-  bucket = &((InetAddressCount **) server->address_counts)[hash_text (address) % ADDRESS_BUCKETS];
+  bucket = &server->address_counts[hash_text (address) % ADDRESS_BUCKETS];
   for (entry = *bucket; entry != NULL; entry = entry->next)
     if (strcmp (entry->address, address) == 0)
       break;
@@ -96,11 +95,11 @@ inet__address_count_add (InetServer *server, const char *address, int delta)
 void
 inet__address_counts_free (InetServer *server)
 {
-  InetAddressCount **buckets = (InetAddressCount **) server->address_counts;
+  InetAddressCount **buckets = server->address_counts;
 
   if (buckets == NULL)
     return;
-  for (size_t i = 0; i < server->address_buckets; i++)
+  for (size_t i = 0; i < ADDRESS_BUCKETS; i++)
     while (buckets[i] != NULL)
       {
         InetAddressCount *entry = buckets[i];
