@@ -21,6 +21,15 @@
 /* Reading a file larger than this is refused (a certificate store is small). */
 #define INET_CERT_MAX_FILE (16 * 1024 * 1024)
 
+/* A PEM private-key block as read, decoded once the password is known. */
+typedef struct
+{
+  char *name;                       /* (owned) (nullable) "PRIVATE KEY", ... */
+  char *header;                     /* (owned) (nullable) */
+  unsigned char *data;              /* (owned) (nullable) DER, maybe encrypted */
+  long len;
+} InetPemKey;
+
 typedef struct
 {
   SECURITYCREDENTIALS credentials;  /* copy of the fields dwSize covers */
@@ -39,11 +48,8 @@ typedef struct
   bool pkcs12;                      /* the certificate came from a PKCS#12 file */
   bool key_encrypted;               /* the key needed the password */
 
-  /* a PEM key found beside the certificate, decoded by inet__cert_load_key */
-  char *key_pem_name;               /* (owned) (nullable) */
-  char *key_pem_header;             /* (owned) (nullable) */
-  unsigned char *key_pem_data;      /* (owned) (nullable) */
-  long key_pem_len;
+  /* a PEM key stored with the certificate, decoded by inet__cert_load_key */
+  InetPemKey key_pem;
 } InetCertLoad;
 
 /* Copies the fields of credentials that its dwSize covers (the rest stay 0). */
