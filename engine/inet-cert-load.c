@@ -95,8 +95,9 @@ is_unsupported_error (unsigned long e)
          || (lib == ERR_LIB_PKCS12 && reason == PKCS12_R_UNKNOWN_DIGEST_ALGORITHM);
 }
 
-bool
-inet__cert_error_is_unsupported (void)
+/* TRUE if OpenSSL's error queue says an algorithm is not available. */
+static bool
+error_is_unsupported (void)
 {
   /* the failed fetch is the oldest entry; later ones say where it hurt */
   unsigned long oldest = ERR_peek_error ();
@@ -146,8 +147,10 @@ inet__cert_name_text (const X509_NAME *name, char *buffer, size_t len)
   BIO_free (bio);
 }
 
-EVP_PKEY *
-inet__cert_portable_key (EVP_PKEY *key)
+/* Re-creates key and certificate in the default library context, so that
+ * objects decoded with a temporary one outlive it. */
+static EVP_PKEY *
+portable_key (EVP_PKEY *key)
 {
   unsigned char *der = NULL;
   const unsigned char *p;
@@ -162,8 +165,8 @@ inet__cert_portable_key (EVP_PKEY *key)
   return copy;
 }
 
-X509 *
-inet__cert_portable_cert (X509 *cert)
+static X509 *
+portable_cert (X509 *cert)
 {
   unsigned char *der = NULL;
   const unsigned char *p;
@@ -606,7 +609,7 @@ parse_pkcs12 (InetCertLoad *load, const char *path, const unsigned char *data, s
         }
       else if (!PKCS12_verify_mac (p12, password, -1))
         {
-          bool unsupported = inet__cert_error_is_unsupported ();
+          bool unsupported = error_is_unsupported ();
 
           ERR_clear_error ();
           if (unsupported)
@@ -623,7 +626,7 @@ parse_pkcs12 (InetCertLoad *load, const char *path, const unsigned char *data, s
 
   ERR_clear_error ();
   parsed = PKCS12_parse (p12, password, &key, &cert, &extra) == 1;
-  if (!parsed && inet__cert_error_is_unsupported ())
+  if (!parsed && error_is_unsupported ())
     {
       LegacyContext legacy;
       char cipher[80];
@@ -649,13 +652,13 @@ parse_pkcs12 (InetCertLoad *load, const char *path, const unsigned char *data, s
           if (parsed)
             {
               /* the objects must outlive the temporary library context */
-              EVP_PKEY *k = key != NULL ? inet__cert_portable_key (key) : NULL;
-              X509 *c = cert != NULL ? inet__cert_portable_cert (cert) : NULL;
+              EVP_PKEY *k = key != NULL ? portable_key (key) : NULL;
+              X509 *c = cert != NULL ? portable_cert (cert) : NULL;
               STACK_OF (X509) *e = sk_X509_new_null ();
 
               for (int i = 0; extra != NULL && i < sk_X509_num (extra); i++)
                 {
-                  X509 *x = inet__cert_portable_cert (sk_X509_value (extra, i));
+                  X509 *x = portable_cert (sk_X509_value (extra, i));
 
                   if (x != NULL)
                     sk_X509_push (e, x);
@@ -970,7 +973,7 @@ decrypt_pkcs8 (X509_SIG *p8, const char *path, const char *password, EVP_PKEY **
 
   ERR_clear_error ();
   info = PKCS8_decrypt_ex (p8, password, (int) strlen (password), NULL, NULL);
-  if (info == NULL && inet__cert_error_is_unsupported ())
+  if (info == NULL && error_is_unsupported ())
     {
       LegacyContext legacy;
       char why[160];
@@ -987,7 +990,7 @@ decrypt_pkcs8 (X509_SIG *p8, const char *path, const char *password, EVP_PKEY **
         {
           EVP_PKEY *temporary = EVP_PKCS82PKEY_ex (info, legacy.ctx, NULL);
 
-          *key = temporary != NULL ? inet__cert_portable_key (temporary) : NULL;
+          *key = temporary != NULL ? portable_key (temporary) : NULL;
           EVP_PKEY_free (temporary);
           PKCS8_PRIV_KEY_INFO_free (info);
           legacy_close (&legacy);

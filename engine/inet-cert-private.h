@@ -85,12 +85,6 @@ void inet__cert_format_time (time_t when, char *buffer, size_t len);
 void inet__cert_name_text (const X509_NAME *name, char *buffer, size_t len);
 /* The reason of the newest error in OpenSSL's queue ("" if none); clears the queue. */
 const char *inet__cert_openssl_reason (char *buffer, size_t len);
-/* TRUE if OpenSSL's error queue says an algorithm is not available. */
-bool inet__cert_error_is_unsupported (void);
-/* Re-creates key and certificate in the default library context, so that
- * objects decoded with a temporary one outlive it. */
-EVP_PKEY *inet__cert_portable_key (EVP_PKEY *key);
-X509 *inet__cert_portable_cert (X509 *cert);
 /* Writes data to path atomically (temporary file + rename) with mode. */
 DWORD inet__cert_write_file (const char *path, const void *data, size_t len, unsigned mode,
                              char *detail, size_t detail_len);
