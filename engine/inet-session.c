@@ -643,9 +643,10 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
       ssize_t n = read_some (session, allowance, &again, &wants_write, &error);
 
       if (n > 0)
-        allowance -= (size_t) n;
-      if (n > 0)
-        got_data (session, loop, (size_t) n);
+        {
+          allowance -= (size_t) n;
+          got_data (session, loop, (size_t) n);
+        }
       else if (n == 0)
         got_eof (session);
       else if (!again)
