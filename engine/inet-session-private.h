@@ -139,8 +139,6 @@ InetSession *inet__session_lookup (SOCKET handle);
 void inet__session_release (InetSession *session);
 /* Raises a client event in the session thread. */
 void inet__session_raise (InetSession *session, UINT event, DWORD error, const char *detail);
-/* Makes session->wake_fd if needed (mutex held). Returns it or -1. */
-int inet__session_wake_fd_locked (InetSession *session);
 /* Bytes in the read-ahead buffer. */
 size_t inet__session_buffered (InetSession *session);
 /* Effective bandwidth limits. */

@@ -303,8 +303,9 @@ inet__session_count_out (InetSession *session, size_t bytes)
   atomic_store_explicit (&session->last_activity_us, inet__real_us (), memory_order_relaxed);
 }
 
-int
-inet__session_wake_fd_locked (InetSession *session)
+/* Makes session->wake_fd if needed (mutex held). Returns it or -1. */
+static int
+wake_fd_locked (InetSession *session)
 {
   if (session->wake_fd < 0)
     session->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -604,7 +605,7 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
   else
     {
       pthread_mutex_lock (&session->mutex);
-      wake_fd = inet__session_wake_fd_locked (session);
+      wake_fd = wake_fd_locked (session);
       pthread_mutex_unlock (&session->mutex);
 
       fds[0].fd = session->fd;
@@ -742,7 +743,7 @@ handshake (InetSession *session)
 
   info->dwSize = sizeof *info;
   pthread_mutex_lock (&session->mutex);
-  wake_fd = inet__session_wake_fd_locked (session);
+  wake_fd = wake_fd_locked (session);
   pthread_mutex_unlock (&session->mutex);
 
   tls = inet__tls_accept (server->tls, session->fd, wake_fd, deadline, &error, detail,
