@@ -95,8 +95,9 @@ is_unsupported_error (unsigned long e)
          || (lib == ERR_LIB_PKCS12 && reason == PKCS12_R_UNKNOWN_DIGEST_ALGORITHM);
 }
 
-bool
-inet__cert_error_is_unsupported (void)
+/* TRUE if OpenSSL's error queue says an algorithm is not available. */
+static bool
+error_is_unsupported (void)
 {
   /* the failed fetch is the oldest entry; later ones say where it hurt */
   unsigned long oldest = ERR_peek_error ();
@@ -146,8 +147,10 @@ inet__cert_name_text (const X509_NAME *name, char *buffer, size_t len)
   BIO_free (bio);
 }
 
-EVP_PKEY *
-inet__cert_portable_key (EVP_PKEY *key)
+/* Re-creates key and certificate in the default library context, so that
+ * objects decoded with a temporary one outlive it. */
+static EVP_PKEY *
+portable_key (EVP_PKEY *key)
 {
   unsigned char *der = NULL;
   const unsigned char *p;
@@ -162,8 +165,8 @@ inet__cert_portable_key (EVP_PKEY *key)
   return copy;
 }
 
-X509 *
-inet__cert_portable_cert (X509 *cert)
+static X509 *
+portable_cert (X509 *cert)
 {
   unsigned char *der = NULL;
   const unsigned char *p;
@@ -261,16 +264,13 @@ inet__cert_load_init (InetCertLoad *load, const SECURITYCREDENTIALS *credentials
 }
 
 static void
-clear_key_pem (InetCertLoad *load)
+pem_key_clear (InetPemKey *pem)
 {
-  OPENSSL_free (load->key_pem_name);
-  OPENSSL_free (load->key_pem_header);
-  if (load->key_pem_data != NULL)
-    OPENSSL_clear_free (load->key_pem_data, (size_t) load->key_pem_len);
-  load->key_pem_name = NULL;
-  load->key_pem_header = NULL;
-  load->key_pem_data = NULL;
-  load->key_pem_len = 0;
+  OPENSSL_free (pem->name);
+  OPENSSL_free (pem->header);
+  if (pem->data != NULL)
+    OPENSSL_clear_free (pem->data, (size_t) pem->len);
+  memset (pem, 0, sizeof *pem);
 }
 
 void
@@ -279,7 +279,7 @@ inet__cert_load_clear (InetCertLoad *load)
   X509_free (load->cert);
   sk_X509_pop_free_all (load->chain);
   EVP_PKEY_free (load->key);
-  clear_key_pem (load);
+  pem_key_clear (&load->key_pem);
   OPENSSL_cleanse (load->password, sizeof load->password);
   memset (load, 0, sizeof *load);
 }
@@ -444,10 +444,7 @@ typedef struct
 {
   STACK_OF (X509) *certs;           /* (owned) first = leaf */
   EVP_PKEY *key;                    /* (owned) from a PKCS#12 file */
-  char *key_pem_name;               /* (owned) a PEM key block, decoded later */
-  char *key_pem_header;
-  unsigned char *key_pem_data;
-  long key_pem_len;
+  InetPemKey key_pem;               /* (owned) a PEM key block, decoded later */
   char friendly_name[256];          /* PKCS#12 alias */
   bool pkcs12;
   bool key_encrypted;
@@ -458,10 +455,7 @@ store_file_clear (StoreFile *file)
 {
   sk_X509_pop_free_all (file->certs);
   EVP_PKEY_free (file->key);
-  OPENSSL_free (file->key_pem_name);
-  OPENSSL_free (file->key_pem_header);
-  if (file->key_pem_data != NULL)
-    OPENSSL_clear_free (file->key_pem_data, (size_t) file->key_pem_len);
+  pem_key_clear (&file->key_pem);
   memset (file, 0, sizeof *file);
 }
 
@@ -526,12 +520,12 @@ parse_pem (const char *path, const unsigned char *data, size_t len, StoreFile *f
           OPENSSL_free (header);
           OPENSSL_free (der);
         }
-      else if (is_key_block (name) && file->key_pem_name == NULL)
+      else if (is_key_block (name) && file->key_pem.name == NULL)
         {
-          file->key_pem_name = name;
-          file->key_pem_header = header;
-          file->key_pem_data = der;
-          file->key_pem_len = der_len;
+          file->key_pem.name = name;
+          file->key_pem.header = header;
+          file->key_pem.data = der;
+          file->key_pem.len = der_len;
           file->key_encrypted = strcmp (name, PEM_STRING_PKCS8) == 0
                                 || strstr (header, "ENCRYPTED") != NULL;
         }
@@ -615,7 +609,7 @@ parse_pkcs12 (InetCertLoad *load, const char *path, const unsigned char *data, s
         }
       else if (!PKCS12_verify_mac (p12, password, -1))
         {
-          bool unsupported = inet__cert_error_is_unsupported ();
+          bool unsupported = error_is_unsupported ();
 
           ERR_clear_error ();
           if (unsupported)
@@ -632,7 +626,7 @@ parse_pkcs12 (InetCertLoad *load, const char *path, const unsigned char *data, s
 
   ERR_clear_error ();
   parsed = PKCS12_parse (p12, password, &key, &cert, &extra) == 1;
-  if (!parsed && inet__cert_error_is_unsupported ())
+  if (!parsed && error_is_unsupported ())
     {
       LegacyContext legacy;
       char cipher[80];
@@ -658,13 +652,13 @@ parse_pkcs12 (InetCertLoad *load, const char *path, const unsigned char *data, s
           if (parsed)
             {
               /* the objects must outlive the temporary library context */
-              EVP_PKEY *k = key != NULL ? inet__cert_portable_key (key) : NULL;
-              X509 *c = cert != NULL ? inet__cert_portable_cert (cert) : NULL;
+              EVP_PKEY *k = key != NULL ? portable_key (key) : NULL;
+              X509 *c = cert != NULL ? portable_cert (cert) : NULL;
               STACK_OF (X509) *e = sk_X509_new_null ();
 
               for (int i = 0; extra != NULL && i < sk_X509_num (extra); i++)
                 {
-                  X509 *x = inet__cert_portable_cert (sk_X509_value (extra, i));
+                  X509 *x = portable_cert (sk_X509_value (extra, i));
 
                   if (x != NULL)
                     sk_X509_push (e, x);
@@ -814,13 +808,8 @@ take_store_file (InetCertLoad *load, StoreFile *file, const char *path)
   file->certs = NULL;
   load->key = file->key;
   file->key = NULL;
-  load->key_pem_name = file->key_pem_name;
-  load->key_pem_header = file->key_pem_header;
-  load->key_pem_data = file->key_pem_data;
-  load->key_pem_len = file->key_pem_len;
-  file->key_pem_name = NULL;
-  file->key_pem_header = NULL;
-  file->key_pem_data = NULL;
+  load->key_pem = file->key_pem;
+  memset (&file->key_pem, 0, sizeof file->key_pem);
   load->pkcs12 = file->pkcs12;
   load->key_encrypted = file->key_encrypted;
   if (load->key != NULL)
@@ -840,7 +829,7 @@ load_file (InetCertLoad *load, const char *path, const char *wanted, char *detai
     return error;
   if (sk_X509_num (file.certs) == 0)
     {
-      if (file.key_pem_name != NULL || file.key != NULL)
+      if (file.key_pem.name != NULL || file.key != NULL)
         SET_DETAIL ("%s: holds a private key but no certificate", path);
       else
         SET_DETAIL ("%s: no certificate in the file", path);
@@ -920,7 +909,7 @@ load_directory (InetCertLoad *load, const char *dir, char *detail, size_t detail
       /* prefer the file that also holds the key, then the longest chain
        * (fullchain.pem over cert.pem) */
       found++;
-      score = (file.key_pem_name != NULL || file.key != NULL ? 1000 : 0)
+      score = (file.key_pem.name != NULL || file.key != NULL ? 1000 : 0)
               + sk_X509_num (file.certs);
       if (score > best_score)
         {
@@ -984,7 +973,7 @@ decrypt_pkcs8 (X509_SIG *p8, const char *path, const char *password, EVP_PKEY **
 
   ERR_clear_error ();
   info = PKCS8_decrypt_ex (p8, password, (int) strlen (password), NULL, NULL);
-  if (info == NULL && inet__cert_error_is_unsupported ())
+  if (info == NULL && error_is_unsupported ())
     {
       LegacyContext legacy;
       char why[160];
@@ -1001,7 +990,7 @@ decrypt_pkcs8 (X509_SIG *p8, const char *path, const char *password, EVP_PKEY **
         {
           EVP_PKEY *temporary = EVP_PKCS82PKEY_ex (info, legacy.ctx, NULL);
 
-          *key = temporary != NULL ? inet__cert_portable_key (temporary) : NULL;
+          *key = temporary != NULL ? portable_key (temporary) : NULL;
           EVP_PKEY_free (temporary);
           PKCS8_PRIV_KEY_INFO_free (info);
           legacy_close (&legacy);
@@ -1032,12 +1021,15 @@ decrypt_pkcs8 (X509_SIG *p8, const char *path, const char *password, EVP_PKEY **
   return 0;
 }
 
-/* Decodes one PEM key block. data is modified (decrypted in place). */
+/* Decodes one PEM key block. Its data is modified (decrypted in place). */
 static DWORD
-decode_pem_key (const char *path, const char *name, char *header, unsigned char *data,
-                long len, const char *password, EVP_PKEY **key, char *detail,
-                size_t detail_len)
+decode_pem_key (const char *path, InetPemKey *pem, const char *password, EVP_PKEY **key,
+                char *detail, size_t detail_len)
 {
+  const char *name = pem->name;
+  char *header = pem->header;
+  unsigned char *data = pem->data;
+  long len = pem->len;
   const unsigned char *p = data;
   char reason[160];
 
@@ -1146,9 +1138,8 @@ read_key_file (InetCertLoad *load, const char *path, EVP_PKEY **key, bool *encry
       *key = file.key;
       file.key = NULL;
     }
-  else if (file.key_pem_name != NULL)
-    error = decode_pem_key (path, file.key_pem_name, file.key_pem_header, file.key_pem_data,
-                            file.key_pem_len,
+  else if (file.key_pem.name != NULL)
+    error = decode_pem_key (path, &file.key_pem,
                             file.key_encrypted ? password_for (load, path) : NULL, key,
                             detail, detail_len);
   else
@@ -1161,21 +1152,6 @@ read_key_file (InetCertLoad *load, const char *path, EVP_PKEY **key, bool *encry
     }
   *encrypted = file.key_encrypted;
   store_file_clear (&file);
-  return error;
-}
-
-DWORD
-inet__cert_read_key_file (const char *path, const char *password, EVP_PKEY **key,
-                          char *detail, size_t detail_len)
-{
-  SECURITYCREDENTIALS c = { .dwSize = sizeof c, .lpszPassword = password };
-  InetCertLoad load;
-  bool encrypted;
-  DWORD error;
-
-  inet__cert_load_init (&load, &c);
-  error = read_key_file (&load, path, key, &encrypted, detail, detail_len);
-  inet__cert_load_clear (&load);
   return error;
 }
 
@@ -1282,7 +1258,7 @@ inet__cert_load_key (InetCertLoad *load, char *detail, size_t detail_len)
 
       EVP_PKEY_free (load->key);
       load->key = NULL;
-      clear_key_pem (load);
+      pem_key_clear (&load->key_pem);
       error = read_key_file (load, key_file, &load->key, &encrypted, detail, detail_len);
       if (error != 0)
         return error;
@@ -1291,13 +1267,12 @@ inet__cert_load_key (InetCertLoad *load, char *detail, size_t detail_len)
     }
   else if (load->key != NULL)
     ; /* it came with the certificate (PKCS#12) */
-  else if (load->key_pem_name != NULL)
+  else if (load->key_pem.name != NULL)
     {
-      error = decode_pem_key (load->cert_path, load->key_pem_name, load->key_pem_header,
-                              load->key_pem_data, load->key_pem_len,
+      error = decode_pem_key (load->cert_path, &load->key_pem,
                               load->key_encrypted ? password_for (load, load->cert_path) : NULL,
                               &load->key, detail, detail_len);
-      clear_key_pem (load);
+      pem_key_clear (&load->key_pem);
       if (error != 0)
         return error;
       snprintf (load->key_path, sizeof load->key_path, "%s", load->cert_path);

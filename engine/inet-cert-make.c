@@ -299,7 +299,8 @@ make (const INETCERTIFICATEPARAMS *p, char *detail, size_t detail_len)
     }
 
   X509V3_set_ctx (&v3, signer_cert, cert, NULL, NULL, 0);
-  if (!add_extension (cert, &v3, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE")
+  if (!add_extension (cert, &v3, NID_basic_constraints,
+                      ca ? "critical,CA:TRUE" : "critical,CA:FALSE")
       || !add_extension (cert, &v3, NID_key_usage,
                          ca ? "critical,keyCertSign,cRLSign,digitalSignature"
                             : p->dwKeyType == INET_CERT_KEY_RSA_2048
@@ -327,7 +328,8 @@ make (const INETCERTIFICATEPARAMS *p, char *detail, size_t detail_len)
       bool key_inside = p->lpszKeyFile == NULL || p->lpszKeyFile[0] == '\0';
 
       bio = BIO_new (BIO_s_mem ());
-      if (!pem_append_cert (bio, cert) || (issuer.cert != NULL && !pem_append_cert (bio, issuer.cert))
+      if (!pem_append_cert (bio, cert)
+          || (issuer.cert != NULL && !pem_append_cert (bio, issuer.cert))
           || (key_inside && !pem_append_key (bio, key, p->lpszKeyPassword)))
         {
           error = fail_with (WSAENOBUFS, detail, detail_len, "could not encode PEM");

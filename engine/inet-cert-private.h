@@ -21,6 +21,15 @@
 /* Reading a file larger than this is refused (a certificate store is small). */
 #define INET_CERT_MAX_FILE (16 * 1024 * 1024)
 
+/* A PEM private-key block as read, decoded once the password is known. */
+typedef struct
+{
+  char *name;                       /* (owned) (nullable) "PRIVATE KEY", ... */
+  char *header;                     /* (owned) (nullable) */
+  unsigned char *data;              /* (owned) (nullable) DER, maybe encrypted */
+  long len;
+} InetPemKey;
+
 typedef struct
 {
   SECURITYCREDENTIALS credentials;  /* copy of the fields dwSize covers */
@@ -39,11 +48,8 @@ typedef struct
   bool pkcs12;                      /* the certificate came from a PKCS#12 file */
   bool key_encrypted;               /* the key needed the password */
 
-  /* a PEM key found beside the certificate, decoded by inet__cert_load_key */
-  char *key_pem_name;               /* (owned) (nullable) */
-  char *key_pem_header;             /* (owned) (nullable) */
-  unsigned char *key_pem_data;      /* (owned) (nullable) */
-  long key_pem_len;
+  /* a PEM key stored with the certificate, decoded by inet__cert_load_key */
+  InetPemKey key_pem;
 } InetCertLoad;
 
 /* Copies the fields of credentials that its dwSize covers (the rest stay 0). */
@@ -62,11 +68,6 @@ DWORD inet__cert_load_certificate (InetCertLoad *load, char *detail, size_t deta
  * _BAD_PASSWORD, _PKCS12_UNSUPPORTED with detail. */
 DWORD inet__cert_load_key (InetCertLoad *load, char *detail, size_t detail_len);
 
-/* Reads one PEM private key file on its own (the issuer key of the maker).
- * password may be NULL. */
-DWORD inet__cert_read_key_file (const char *path, const char *password, EVP_PKEY **key,
-                                char *detail, size_t detail_len);
-
 /* 0 when the certificate is valid at `now`, else INET_ERROR_CERT_EXPIRED or
  * INET_ERROR_CERT_NOT_YET_VALID with a sentence naming the date. */
 DWORD inet__cert_check_validity (X509 *cert, const char *path, time_t now, char *detail,
@@ -84,12 +85,6 @@ void inet__cert_format_time (time_t when, char *buffer, size_t len);
 void inet__cert_name_text (const X509_NAME *name, char *buffer, size_t len);
 /* The reason of the newest error in OpenSSL's queue ("" if none); clears the queue. */
 const char *inet__cert_openssl_reason (char *buffer, size_t len);
-/* TRUE if OpenSSL's error queue says an algorithm is not available. */
-bool inet__cert_error_is_unsupported (void);
-/* Re-creates key and certificate in the default library context, so that
- * objects decoded with a temporary one outlive it. */
-EVP_PKEY *inet__cert_portable_key (EVP_PKEY *key);
-X509 *inet__cert_portable_cert (X509 *cert);
 /* Writes data to path atomically (temporary file + rename) with mode. */
 DWORD inet__cert_write_file (const char *path, const void *data, size_t len, unsigned mode,
                              char *detail, size_t detail_len);

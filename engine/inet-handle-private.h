@@ -41,5 +41,3 @@ void inet__handle_unregister (InetObject *object);
 /* Returns a reference to the live object of one of the kinds, or NULL with
  * the last error set to WSAENOTSOCK. */
 InetObject *inet__handle_lookup (SOCKET handle, unsigned kinds);
-/* Number of live handles (tests). */
-unsigned inet__handle_count (void);

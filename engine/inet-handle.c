@@ -31,7 +31,6 @@ static Slot *chunks[MAX_CHUNKS];
 static uint32_t n_slots;
 static uint32_t free_head; /* index + 1 */
 static uint32_t next_serial = 1;
-static unsigned live;
 
 static inline Slot *
 slot_at (uint32_t index)
@@ -96,7 +95,6 @@ inet__handle_register (InetObject *object)
   slot->object = inet__object_ref (object);
   handle = ((SOCKET) slot->serial << 32) | index;
   object->handle = handle;
-  live++;
   pthread_mutex_unlock (&table_lock);
   return handle;
 }
@@ -121,7 +119,6 @@ inet__handle_unregister (InetObject *object)
   slot->object = NULL;
   slot->next_free = free_head;
   free_head = index + 1;
-  live--;
   pthread_mutex_unlock (&table_lock);
   /* object->handle keeps its value: events still name it until the end */
   inet__object_unref (object);
@@ -149,15 +146,4 @@ inet__handle_lookup (SOCKET handle, unsigned kinds)
   if (object == NULL)
     inet__set_error (WSAENOTSOCK);
   return object;
-}
-
-unsigned
-inet__handle_count (void)
-{
-  unsigned n;
-
-  pthread_mutex_lock (&table_lock);
-  n = live;
-  pthread_mutex_unlock (&table_lock);
-  return n;
 }

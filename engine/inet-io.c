@@ -417,42 +417,6 @@ InetIsWritable (SOCKET hClient, DWORD dwTimeout)
 
 /* ----------------------------------------------------------------- write */
 
-static size_t
-write_allowance (InetSession *session, size_t want, uint64_t *wait_us)
-{
-  InetServer *server = session->server;
-  uint32_t limit = inet__session_write_limit (session);
-  uint32_t total = atomic_load_explicit (&server->total_write_limit, memory_order_relaxed);
-  uint64_t now;
-  size_t granted;
-
-  *wait_us = 0;
-  if (limit == 0 && total == 0)
-    return want;
-  now = inet__mono_us ();
-  granted = inet__bucket_take (&session->write_bucket, limit, want, now, wait_us);
-  if (granted > 0 && total != 0)
-    {
-      size_t shared = inet__bucket_take (&server->total_write_bucket, total, granted, now,
-                                         wait_us);
-
-      inet__bucket_refund (&session->write_bucket, granted - shared);
-      granted = shared;
-    }
-  return granted;
-}
-
-static void
-refund_write (InetSession *session, size_t unused)
-{
-  if (unused == 0)
-    return;
-  if (inet__session_write_limit (session) != 0)
-    inet__bucket_refund (&session->write_bucket, unused);
-  if (atomic_load (&session->server->total_write_limit) != 0)
-    inet__bucket_refund (&session->server->total_write_bucket, unused);
-}
-
 /* Arms INET_EVENT_WRITE; `at` != 0: when the bandwidth allows (monotonic). */
 static void
 want_write_event (InetCall *call, uint64_t at)
@@ -537,7 +501,8 @@ InetWrite (SOCKET hClient, LPCBYTE lpBuffer, INT cbBuffer)
   while (total < (size_t) cbBuffer)
     {
       uint64_t wait_us;
-      size_t granted = write_allowance (session, (size_t) cbBuffer - total, &wait_us);
+      size_t granted = inet__session_write_allowance (session, (size_t) cbBuffer - total,
+                                                      &wait_us);
       bool again;
       short need;
       ssize_t n;
@@ -564,7 +529,7 @@ InetWrite (SOCKET hClient, LPCBYTE lpBuffer, INT cbBuffer)
         }
 
       n = send_some (session, lpBuffer + total, granted, &again, &need, &error);
-      refund_write (session, n > 0 ? granted - (size_t) n : granted);
+      inet__session_write_refund (session, n > 0 ? granted - (size_t) n : granted);
       if (n > 0)
         {
           total += (size_t) n;

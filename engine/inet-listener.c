@@ -62,10 +62,9 @@ inet__address_count_add (InetServer *server, const char *address, int delta)
     {
       if (delta <= 0)
         return 0;
-      server->address_buckets = ADDRESS_BUCKETS;
       server->address_counts = calloc (ADDRESS_BUCKETS, sizeof (InetAddressCount *));
     }
-  bucket = &((InetAddressCount **) server->address_counts)[hash_text (address) % ADDRESS_BUCKETS];
+  bucket = &server->address_counts[hash_text (address) % ADDRESS_BUCKETS];
   for (entry = *bucket; entry != NULL; entry = entry->next)
     if (strcmp (entry->address, address) == 0)
       break;
@@ -96,11 +95,11 @@ inet__address_count_add (InetServer *server, const char *address, int delta)
 void
 inet__address_counts_free (InetServer *server)
 {
-  InetAddressCount **buckets = (InetAddressCount **) server->address_counts;
+  InetAddressCount **buckets = server->address_counts;
 
   if (buckets == NULL)
     return;
-  for (size_t i = 0; i < server->address_buckets; i++)
+  for (size_t i = 0; i < ADDRESS_BUCKETS; i++)
     while (buckets[i] != NULL)
       {
         InetAddressCount *entry = buckets[i];
@@ -230,6 +229,18 @@ reject (InetServer *server, int fd, DWORD reason, const struct sockaddr_storage 
   raise_with_pending (server, INET_EVENT_REJECT, reason, peer, peer_length);
 }
 
+/* Refuses a connection whose session never ran: reject closes the socket,
+ * the session lets go of it. */
+static void
+refuse (InetServer *server, InetSession *session, DWORD reason, bool abortive)
+{
+  int fd = session->fd;
+
+  session->fd = -1;
+  reject (server, fd, reason, &session->peer, session->peer_length, abortive);
+  inet__object_unref (&session->object);
+}
+
 /* Out of descriptors: accept with the spare one and refuse, so the
  * connection does not sit in the backlog making poll() spin. */
 static void
@@ -284,26 +295,20 @@ accept_one (InetServer *server, int listen_fd)
   pthread_mutex_unlock (&server->mutex);
   if (limit != 0)
     {
-      session->fd = -1;
-      inet__object_unref (&session->object);
-      reject (server, fd, limit, &peer, peer_length, false);
+      refuse (server, session, limit, false);
       return true;
     }
 
   raise_with_pending (server, INET_EVENT_ACCEPT, 0, &peer, peer_length);
   if (server->pending_rejected)
     {
-      session->fd = -1;
-      inet__object_unref (&session->object);
-      reject (server, fd, INET_REJECT_APPLICATION, &peer, peer_length, true);
+      refuse (server, session, INET_REJECT_APPLICATION, true);
       return true;
     }
 
   if (inet__handle_register (&session->object) == INVALID_SOCKET)
     {
-      session->fd = -1;
-      inet__object_unref (&session->object);
-      reject (server, fd, INET_REJECT_RESOURCES, &peer, peer_length, true);
+      refuse (server, session, INET_REJECT_RESOURCES, true);
       return true;
     }
   pthread_mutex_lock (&server->mutex);
@@ -337,9 +342,7 @@ accept_one (InetServer *server, int listen_fd)
       pthread_mutex_unlock (&server->mutex);
       atomic_fetch_sub (&server->n_accepted, 1);
       inet__handle_unregister (&session->object);
-      session->fd = -1;
-      inet__object_unref (&session->object);
-      reject (server, fd, INET_REJECT_RESOURCES, &peer, peer_length, true);
+      refuse (server, session, INET_REJECT_RESOURCES, true);
       return true;
     }
   return true;

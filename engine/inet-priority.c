@@ -91,8 +91,8 @@ set_mapping (pid_t tid, const Mapping *m)
   current_nice = getpriority (PRIO_PROCESS, (id_t) tid);
   if (current_nice == -1 && errno != 0)
     return errno;
-  /* Lower the nice value first when leaving SCHED_IDLE would need it, and
-   * set the policy before a raise so a refused raise changes nothing. */
+  /* The policy, then the nice value. A refused raise may leave the new
+   * policy set; inet__priority_apply then applies NORMAL, which sets both. */
   if (sched_setscheduler (tid, m->policy, &param) != 0)
     return errno;
   if (current_nice != nice && setpriority (PRIO_PROCESS, (id_t) tid, nice) != 0)

@@ -70,8 +70,7 @@ struct InetServer
   unsigned n_sessions;              /* sessions on the list, until after DISCONNECT */
   unsigned n_peak;
   DWORD next_client_id;
-  InetAddressCount *address_counts; /* per-address session counts */
-  size_t address_buckets;
+  InetAddressCount **address_counts; /* (owned) (nullable) hash table: per-address counts */
 
   /* Worker pool (lock: mutex) */
   InetWorker *idle_workers;

@@ -139,17 +139,17 @@ InetSession *inet__session_lookup (SOCKET handle);
 void inet__session_release (InetSession *session);
 /* Raises a client event in the session thread. */
 void inet__session_raise (InetSession *session, UINT event, DWORD error, const char *detail);
-/* Makes session->wake_fd if needed (mutex held). Returns it or -1. */
-int inet__session_wake_fd_locked (InetSession *session);
 /* Bytes in the read-ahead buffer. */
 size_t inet__session_buffered (InetSession *session);
 /* Effective bandwidth limits. */
 uint32_t inet__session_read_limit (InetSession *session);
 uint32_t inet__session_write_limit (InetSession *session);
-/* How much may be read now under the bandwidth limits (0: try again after
- * *wait_us); tokens not used go back with inet__session_read_refund. */
+/* How much may be read (written) now under the bandwidth limits (0: try
+ * again after *wait_us); tokens not used go back with the refund. */
 size_t inet__session_read_allowance (InetSession *session, size_t want, uint64_t *wait_us);
 void inet__session_read_refund (InetSession *session, size_t unused);
+size_t inet__session_write_allowance (InetSession *session, size_t want, uint64_t *wait_us);
+void inet__session_write_refund (InetSession *session, size_t unused);
 /* Marks traffic. */
 void inet__session_count_in (InetSession *session, size_t bytes);
 void inet__session_count_out (InetSession *session, size_t bytes);

@@ -192,6 +192,8 @@ inet__session_release (InetSession *session)
     inet__object_unref (&session->object);
 }
 
+/* ------------------------------------------------------------ bandwidth */
+
 uint32_t
 inet__session_read_limit (InetSession *session)
 {
@@ -212,15 +214,79 @@ inet__session_write_limit (InetSession *session)
            : limit;
 }
 
+/* Takes from the session's bucket (rate `limit`) and then from the
+ * server's shared one (rate `total`); what the shared bucket refuses goes
+ * back to the session's. 0 = unlimited. */
+static size_t
+take_allowance (InetBucket *own, uint32_t limit, InetBucket *shared, uint32_t total, size_t want,
+                uint64_t *wait_us)
+{
+  uint64_t now;
+  size_t granted;
+
+  *wait_us = 0;
+  if (limit == 0 && total == 0)
+    return want;
+  now = inet__mono_us ();
+  granted = inet__bucket_take (own, limit, want, now, wait_us);
+  if (granted > 0 && total != 0)
+    {
+      size_t from_shared = inet__bucket_take (shared, total, granted, now, wait_us);
+
+      inet__bucket_refund (own, granted - from_shared);
+      granted = from_shared;
+    }
+  return granted;
+}
+
+static void
+refund_allowance (InetBucket *own, uint32_t limit, InetBucket *shared, uint32_t total,
+                  size_t unused)
+{
+  if (limit != 0)
+    inet__bucket_refund (own, unused);
+  if (total != 0)
+    inet__bucket_refund (shared, unused);
+}
+
+size_t
+inet__session_read_allowance (InetSession *session, size_t want, uint64_t *wait_us)
+{
+  InetServer *server = session->server;
+
+  return take_allowance (&session->read_bucket, inet__session_read_limit (session),
+                         &server->total_read_bucket,
+                         atomic_load_explicit (&server->total_read_limit, memory_order_relaxed),
+                         want, wait_us);
+}
+
 void
 inet__session_read_refund (InetSession *session, size_t unused)
 {
-  if (unused == 0)
-    return;
-  if (inet__session_read_limit (session) != 0)
-    inet__bucket_refund (&session->read_bucket, unused);
-  if (atomic_load (&session->server->total_read_limit) != 0)
-    inet__bucket_refund (&session->server->total_read_bucket, unused);
+  if (unused != 0)
+    refund_allowance (&session->read_bucket, inet__session_read_limit (session),
+                      &session->server->total_read_bucket,
+                      atomic_load (&session->server->total_read_limit), unused);
+}
+
+size_t
+inet__session_write_allowance (InetSession *session, size_t want, uint64_t *wait_us)
+{
+  InetServer *server = session->server;
+
+  return take_allowance (&session->write_bucket, inet__session_write_limit (session),
+                         &server->total_write_bucket,
+                         atomic_load_explicit (&server->total_write_limit, memory_order_relaxed),
+                         want, wait_us);
+}
+
+void
+inet__session_write_refund (InetSession *session, size_t unused)
+{
+  if (unused != 0)
+    refund_allowance (&session->write_bucket, inet__session_write_limit (session),
+                      &session->server->total_write_bucket,
+                      atomic_load (&session->server->total_write_limit), unused);
 }
 
 void
@@ -237,8 +303,9 @@ inet__session_count_out (InetSession *session, size_t bytes)
   atomic_store_explicit (&session->last_activity_us, inet__real_us (), memory_order_relaxed);
 }
 
-int
-inet__session_wake_fd_locked (InetSession *session)
+/* Makes session->wake_fd if needed (mutex held). Returns it or -1. */
+static int
+wake_fd_locked (InetSession *session)
 {
   if (session->wake_fd < 0)
     session->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -336,30 +403,6 @@ publish (InetSession *session, size_t n)
     pthread_cond_broadcast (&session->cond);
   pthread_mutex_unlock (&session->mutex);
   inet__session_count_in (session, n);
-}
-
-size_t
-inet__session_read_allowance (InetSession *session, size_t want, uint64_t *wait_us)
-{
-  InetServer *server = session->server;
-  uint32_t limit = inet__session_read_limit (session);
-  uint32_t total = atomic_load_explicit (&server->total_read_limit, memory_order_relaxed);
-  uint64_t now;
-  size_t granted;
-
-  *wait_us = 0;
-  if (limit == 0 && total == 0)
-    return want;
-  now = inet__mono_us ();
-  granted = inet__bucket_take (&session->read_bucket, limit, want, now, wait_us);
-  if (granted > 0 && total != 0)
-    {
-      size_t shared = inet__bucket_take (&server->total_read_bucket, total, granted, now, wait_us);
-
-      inet__bucket_refund (&session->read_bucket, granted - shared);
-      granted = shared;
-    }
-  return granted;
 }
 
 /* One non-blocking read into rbuf. Returns > 0 bytes, 0 at EOF, -1 with
@@ -562,7 +605,7 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
   else
     {
       pthread_mutex_lock (&session->mutex);
-      wake_fd = inet__session_wake_fd_locked (session);
+      wake_fd = wake_fd_locked (session);
       pthread_mutex_unlock (&session->mutex);
 
       fds[0].fd = session->fd;
@@ -601,9 +644,10 @@ wait_in_poll (InetSession *session, LoopState *loop, unsigned flags, bool paused
       ssize_t n = read_some (session, allowance, &again, &wants_write, &error);
 
       if (n > 0)
-        allowance -= (size_t) n;
-      if (n > 0)
-        got_data (session, loop, (size_t) n);
+        {
+          allowance -= (size_t) n;
+          got_data (session, loop, (size_t) n);
+        }
       else if (n == 0)
         got_eof (session);
       else if (!again)
@@ -699,7 +743,7 @@ handshake (InetSession *session)
 
   info->dwSize = sizeof *info;
   pthread_mutex_lock (&session->mutex);
-  wake_fd = inet__session_wake_fd_locked (session);
+  wake_fd = wake_fd_locked (session);
   pthread_mutex_unlock (&session->mutex);
 
   tls = inet__tls_accept (server->tls, session->fd, wake_fd, deadline, &error, detail,

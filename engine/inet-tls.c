@@ -392,20 +392,21 @@ use_certificate (SSL_CTX *ctx, InetCertLoad *load, char *detail, size_t detail_l
   e = ERR_peek_last_error ();
   inet__cert_openssl_reason (reason, sizeof reason);
   if (ERR_GET_LIB (e) == ERR_LIB_SSL && ERR_GET_REASON (e) == SSL_R_EE_KEY_TOO_SMALL)
-    inet__cert_detail (detail, detail_len, "%s: the certificate's key is too small for the system's "
-                                  "security level (RSA needs 2048 bits)", load->cert_path);
+    inet__cert_detail (detail, detail_len, "%s: the certificate's key is too small for the "
+                       "system's security level (RSA needs 2048 bits)", load->cert_path);
   else if (ERR_GET_LIB (e) == ERR_LIB_SSL && ERR_GET_REASON (e) == SSL_R_CA_MD_TOO_WEAK)
-    inet__cert_detail (detail, detail_len, "%s: a certificate is signed with a digest too weak for the "
-                                  "system's security level (e.g. SHA-1)", load->cert_path);
+    inet__cert_detail (detail, detail_len, "%s: a certificate is signed with a digest too weak "
+                       "for the system's security level (e.g. SHA-1)", load->cert_path);
   else if (ERR_GET_LIB (e) == ERR_LIB_SSL && ERR_GET_REASON (e) == SSL_R_PRIVATE_KEY_MISMATCH)
     {
-      inet__cert_detail (detail, detail_len, "%s: the private key does not belong to the certificate",
-                load->key_path);
+      inet__cert_detail (detail, detail_len,
+                         "%s: the private key does not belong to the certificate",
+                         load->key_path);
       return INET_ERROR_KEY_MISMATCH;
     }
   else
-    inet__cert_detail (detail, detail_len, "%s: OpenSSL refuses the certificate (%s)", load->cert_path,
-              reason);
+    inet__cert_detail (detail, detail_len, "%s: OpenSSL refuses the certificate (%s)",
+                       load->cert_path, reason);
   return INET_ERROR_CERT_INVALID;
 }
 

@@ -177,6 +177,22 @@ inet__worker_dispatch (InetServer *server, InetSession *session)
   return false;
 }
 
+/* Joins and frees a list of workers taken off all_workers (no lock held). */
+static void
+join_and_free (InetWorker *list)
+{
+  while (list != NULL)
+    {
+      InetWorker *worker = list;
+
+      list = worker->next_all;
+      if (worker->started)
+        pthread_join (worker->thread, NULL);
+      pthread_cond_destroy (&worker->cond);
+      free (worker);
+    }
+}
+
 /* Joins (outside the lock) every worker marked done. */
 void
 inet__worker_reap (InetServer *server)
@@ -198,17 +214,7 @@ inet__worker_reap (InetServer *server)
         p = &worker->next_all;
     }
   pthread_mutex_unlock (&server->mutex);
-
-  while (finished != NULL)
-    {
-      InetWorker *worker = finished;
-
-      finished = worker->next_all;
-      if (worker->started)
-        pthread_join (worker->thread, NULL);
-      pthread_cond_destroy (&worker->cond);
-      free (worker);
-    }
+  join_and_free (finished);
 }
 
 void
@@ -225,15 +231,5 @@ inet__worker_join_all (InetServer *server)
   all = server->all_workers;
   server->all_workers = NULL;
   pthread_mutex_unlock (&server->mutex);
-
-  while (all != NULL)
-    {
-      InetWorker *worker = all;
-
-      all = worker->next_all;
-      if (worker->started)
-        pthread_join (worker->thread, NULL);
-      pthread_cond_destroy (&worker->cond);
-      free (worker);
-    }
+  join_and_free (all);
 }
