@@ -729,6 +729,30 @@ ic_window_class_init (IcWindowClass *klass)
   g_type_ensure (IC_TYPE_SERVER_PAGE);
 }
 
+/* The installed schema, else the one compiled in the build tree (the
+ * console run from there: tools/run-console, build/app/console/...). */
+static GSettings *
+window_settings_new (void)
+{
+  GSettingsSchemaSource *installed = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchemaSource) built = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (installed != NULL)
+    schema = g_settings_schema_source_lookup (installed, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      built = g_settings_schema_source_new_from_directory (BUILD_SCHEMA_DIR, installed, FALSE,
+                                                           NULL);
+      if (built != NULL)
+        schema = g_settings_schema_source_lookup (built, APP_ID, FALSE);
+    }
+  if (schema == NULL)
+    g_error ("The settings schema %s is neither installed nor built in %s", APP_ID,
+             BUILD_SCHEMA_DIR);
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
 static void
 ic_window_init (IcWindow *self)
 {
@@ -740,7 +764,7 @@ ic_window_init (IcWindow *self)
   self->page = IC_SERVER_PAGE (ic_server_page_new ());
   gtk_stack_add_named (self->server_stack, GTK_WIDGET (self->page), "page");
 
-  self->settings = g_settings_new (APP_ID);
+  self->settings = window_settings_new ();
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
